@@ -1,0 +1,78 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { ConfigError } from '../lib/errors.js';
+import { loadConfigFile } from './load-config.js';
+import type { SalonConfig } from './schema.js';
+
+/** Everything a Salon process needs to start, from flags, env and salon.yaml. */
+export interface Settings {
+  port: number;
+  host: string;
+  dataDir: string;
+  /** The salon.yaml in use, if any. */
+  configFile?: string;
+  config: SalonConfig;
+  /** PostgreSQL URL; SQLite in the data dir otherwise. */
+  databaseUrl?: string;
+  /** Redis URL; the in-process bus otherwise. */
+  redisUrl?: string;
+  /** Master key for secrets at rest. */
+  secret?: string;
+  /** A GGUF file served on the embedded engine (SALON_MODEL). */
+  modelFile?: string;
+  /** CPU threads for the embedded engine (SALON_THREADS), else chosen from the core count. */
+  threads?: number;
+  /** Largest accepted request body, in bytes. */
+  bodyLimit: number;
+  adminEmail?: string;
+  adminPassword?: string;
+}
+
+/** Command-line flags that override the environment. */
+export interface SettingsFlags {
+  port?: string | number;
+  host?: string;
+  config?: string;
+  dataDir?: string;
+}
+
+/** Resolves settings: flags win over env, env over defaults (DESIGN.md, "Contracts"). */
+export function resolveSettings(
+  flags: SettingsFlags = {},
+  env: NodeJS.ProcessEnv = process.env,
+): Settings {
+  const port = parseInteger(flags.port ?? env.SALON_PORT ?? 8080, 'port (--port / SALON_PORT)');
+  if (port < 0 || port > 65535) throw new ConfigError(`port: ${port} is not a valid TCP port`);
+  const dataDir = path.resolve(flags.dataDir ?? env.SALON_DATA_DIR ?? '.salon');
+  const explicitConfig = flags.config ?? env.SALON_CONFIG;
+  const configFile = explicitConfig ?? (existsSync('salon.yaml') ? 'salon.yaml' : undefined);
+  const databaseUrl = env.DATABASE_URL || undefined;
+  if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    throw new ConfigError('DATABASE_URL: must start with postgres:// or postgresql://');
+  }
+  const modelFile = env.SALON_MODEL ? path.resolve(env.SALON_MODEL) : undefined;
+  if (modelFile && !existsSync(modelFile)) {
+    throw new ConfigError(`SALON_MODEL: file not found: ${modelFile}`);
+  }
+  return {
+    port,
+    host: flags.host ?? env.SALON_HOST ?? '127.0.0.1',
+    dataDir,
+    configFile: configFile && path.resolve(configFile),
+    config: configFile ? loadConfigFile(configFile, env) : { providers: {}, models: [] },
+    databaseUrl,
+    redisUrl: env.REDIS_URL || undefined,
+    secret: env.SALON_SECRET || undefined,
+    modelFile,
+    threads: env.SALON_THREADS ? parseInteger(env.SALON_THREADS, 'SALON_THREADS') : undefined,
+    bodyLimit: parseInteger(env.SALON_BODY_LIMIT ?? 4 * 1024 * 1024, 'SALON_BODY_LIMIT'),
+    adminEmail: env.SALON_ADMIN_EMAIL || undefined,
+    adminPassword: env.SALON_ADMIN_PASSWORD || undefined,
+  };
+}
+
+function parseInteger(value: string | number, name: string): number {
+  const number = typeof value === 'number' ? value : Number(value);
+  if (!Number.isInteger(number)) throw new ConfigError(`${name}: '${value}' is not an integer`);
+  return number;
+}

@@ -1,0 +1,86 @@
+// The embedded engine's surface, as the rest of Salon sees it. Nothing here imports
+// node-llama-cpp: the engine loads it lazily so the CLI and most tests never do.
+
+/** One chat turn, already flattened to text. */
+export interface EngineMessage {
+  role: 'system' | 'user' | 'assistant' | 'tool';
+  content: string;
+}
+
+/** How to sample and when to stop. */
+export interface GenerateOptions {
+  /** Most tokens to generate; defaults to what fits in the sequence. */
+  maxTokens?: number;
+  temperature?: number;
+  topP?: number;
+  seed?: number;
+  /** Strings that end the generation; they are not part of the output. */
+  stop?: string[];
+  /** Return the log-probability of each generated token. */
+  logprobs?: boolean;
+  /** How many alternatives per token to return with `logprobs` (0–20). */
+  topLogprobs?: number;
+  /** Constrain the output to JSON matching this JSON Schema (through a grammar). */
+  jsonSchema?: Record<string, unknown>;
+  /** Constrain the output to any JSON object. */
+  jsonObject?: boolean;
+  /** Aborting stops generation and frees the sequence. */
+  signal?: AbortSignal;
+}
+
+/** One alternative token and its log-probability. */
+export interface TopLogprob {
+  token: string;
+  logprob: number;
+  bytes: number[];
+}
+
+/** The log-probability of one generated token, with its top alternatives. */
+export interface TokenLogprob extends TopLogprob {
+  topLogprobs: TopLogprob[];
+}
+
+/** Token counts, as the engine's tokenizer counts them. */
+export interface Usage {
+  promptTokens: number;
+  completionTokens: number;
+}
+
+/** Why a generation ended. */
+export type FinishReason = 'stop' | 'length' | 'abort';
+
+/** What a generation yields: text as it comes, then exactly one `finish`. */
+export type GenerationEvent =
+  | { type: 'text-delta'; text: string; logprobs?: TokenLogprob[] }
+  | { type: 'finish'; finishReason: FinishReason; usage: Usage };
+
+/** A loaded model with a context split into sequences, one per concurrent request. */
+export interface EngineModel {
+  /** The file name without `.gguf`. */
+  readonly id: string;
+  readonly path: string;
+  /** Tokens per sequence. */
+  readonly contextSize: number;
+  /** How many requests can generate at once. */
+  readonly sequences: number;
+  /** Generate a reply to a conversation, through the model's own chat template. */
+  chat(messages: EngineMessage[], options?: GenerateOptions): AsyncIterable<GenerationEvent>;
+  /** Continue a raw prompt, without any chat template. */
+  complete(prompt: string, options?: GenerateOptions): AsyncIterable<GenerationEvent>;
+  /** Number of tokens the text encodes to. */
+  countTokens(text: string): Promise<number>;
+  /** Free the model and its context. */
+  close(): Promise<void>;
+}
+
+/** How to load a model. */
+export interface LoadOptions {
+  /** Tokens per sequence (default: min(model's training context, 4096)). */
+  contextSize?: number;
+  /** Concurrent sequences (default 4). */
+  sequences?: number;
+  /** CPU threads (default: chosen from the real core count, see threads.ts). */
+  threads?: number;
+  /** 'auto' uses a GPU where one exists; false forces CPU. */
+  gpu?: 'auto' | false;
+}

@@ -1,0 +1,117 @@
+// The gateway: resolves a model name to its targets and streams from the first that
+// answers. A target that fails before its first part is skipped for the next one, then for
+// the model's fallbacks; once a part has been delivered the stream is committed to it.
+import { isSalonError, modelNotFound } from '../lib/errors.js';
+import type { ModelCatalog, ModelRoute } from './model-catalog.js';
+import { createProvider, type ProviderDependencies } from './providers/create-provider.js';
+import type {
+  ChatRequest,
+  CompletionRequest,
+  Provider,
+  StreamPart,
+} from './providers/types.js';
+
+/** A stream that has produced its first part, and the target that produced it. */
+export interface StartedStream {
+  /** The route that was asked for. */
+  model: string;
+  /** `provider` or `provider/model` of the target that answered. */
+  target: string;
+  parts: AsyncIterable<StreamPart>;
+}
+
+type Operation<R> = (provider: Provider, request: R) => AsyncIterable<StreamPart> | undefined;
+
+/** Routes chat and text completions over the configured providers. */
+export class Gateway {
+  private readonly providers = new Map<string, Provider>();
+  private readonly routes = new Map<string, ModelRoute>();
+
+  constructor(catalog: ModelCatalog, dependencies: ProviderDependencies) {
+    for (const [name, config] of Object.entries(catalog.providers)) {
+      this.providers.set(name, createProvider(name, config, dependencies));
+    }
+    for (const route of catalog.routes) this.routes.set(route.name, route);
+  }
+
+  /** The model names clients can use, aliases first. */
+  listModels(): ModelRoute[] {
+    return [...this.routes.values()].sort((a, b) => Number(!a.aliasOf) - Number(!b.aliasOf));
+  }
+
+  /** True when no model is configured or found. */
+  get isEmpty(): boolean {
+    return this.routes.size === 0;
+  }
+
+  /** A provider by name, for callers that need engine-level access (e.g. evaluation). */
+  provider(name: string): Provider | undefined {
+    return this.providers.get(name);
+  }
+
+  /** Starts a chat completion on `model`, failing over before the first part. */
+  chat(model: string, request: ChatRequest): Promise<StartedStream> {
+    return this.start(model, request, (provider, r) => provider.chat(r));
+  }
+
+  /** Starts a raw text completion on `model`. */
+  complete(model: string, request: CompletionRequest): Promise<StartedStream> {
+    return this.start(model, request, (provider, r) => provider.complete?.(r));
+  }
+
+  /** Frees every provider. */
+  async close(): Promise<void> {
+    await Promise.all([...this.providers.values()].map((provider) => provider.close()));
+  }
+
+  private async start<R extends ChatRequest | CompletionRequest>(
+    model: string,
+    request: R,
+    operation: Operation<R>,
+  ): Promise<StartedStream> {
+    const route = this.routes.get(model);
+    if (!route) throw modelNotFound(model);
+    let lastError: unknown;
+    for (const candidate of this.candidates(route)) {
+      const provider = this.providers.get(candidate.provider)!;
+      const stream = operation(provider, { ...request, model: candidate.model });
+      if (!stream) continue;
+      const iterator = stream[Symbol.asyncIterator]();
+      try {
+        const first = await iterator.next();
+        const target = candidate.model ? `${candidate.provider}/${candidate.model}` : candidate.provider;
+        return { model, target, parts: resume(first, iterator) };
+      } catch (error) {
+        lastError = error;
+        if (request.signal?.aborted || !isSalonError(error) || !error.isRetryable) throw error;
+      }
+    }
+    throw lastError ?? modelNotFound(model);
+  }
+
+  /** The route's targets, then each fallback's, each model visited once. */
+  private *candidates(route: ModelRoute, seen = new Set<string>()): Generator<{ provider: string; model?: string }> {
+    if (seen.has(route.name)) return;
+    seen.add(route.name);
+    yield* route.targets;
+    for (const name of route.fallbacks) {
+      const fallback = this.routes.get(name);
+      if (fallback) yield* this.candidates(fallback, seen);
+    }
+  }
+}
+
+async function* resume(
+  first: IteratorResult<StreamPart>,
+  iterator: AsyncIterator<StreamPart>,
+): AsyncGenerator<StreamPart> {
+  try {
+    if (first.done) return;
+    yield first.value;
+    for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
+      yield next.value;
+    }
+  } finally {
+    await iterator.return?.();
+  }
+}

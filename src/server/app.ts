@@ -1,0 +1,37 @@
+// Builds the Fastify app from its parts. It never listens: `salon serve` does, tests use
+// inject() or listen on port 0.
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { ServerContext } from './context.js';
+import { installErrorHandler } from './error-handler.js';
+import { healthRoutes } from './routes/health.js';
+import { v1Routes } from './routes/v1/index.js';
+
+/** Options for buildApp. */
+export interface AppOptions {
+  /** Pino logger options, or false for none. */
+  logger?: boolean | object;
+}
+
+/** The whole HTTP surface over an already opened store and gateway. */
+export async function buildApp(context: ServerContext, options: AppOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit: context.settings.bodyLimit,
+    disableRequestLogging: true,
+    // Keep-alive longer than common load balancers' idle timeouts (60 s) to avoid resets.
+    keepAliveTimeout: 65_000,
+  });
+  installErrorHandler(app, context.settings.bodyLimit);
+  app.addHook('onRequest', async (request, reply) => {
+    const startedAt = performance.now();
+    reply.raw.once('close', () => {
+      const route = request.routeOptions.url ?? 'unmatched';
+      const labels = { method: request.method, route };
+      context.metrics.requests.inc({ ...labels, status: String(reply.raw.statusCode) });
+      context.metrics.requestDuration.observe(labels, (performance.now() - startedAt) / 1000);
+    });
+  });
+  healthRoutes(app, context);
+  await app.register(async (scope) => v1Routes(scope, context));
+  return app;
+}

@@ -1,0 +1,45 @@
+// One place that turns thrown errors into responses: SalonErrors keep their status and
+// code, Fastify's own 4xx (bad JSON, body too large) get OpenAI's shape too, and 5xx
+// details are logged, never sent.
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { isSalonError, payloadTooLarge } from '../lib/errors.js';
+import { wireError } from './routes/v1/openai-wire.js';
+
+/** Installs the error and not-found handlers. */
+export function installErrorHandler(app: FastifyInstance, bodyLimit: number): void {
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (isSalonError(error)) {
+      if (error.retryAfter !== undefined) reply.header('retry-after', String(error.retryAfter));
+      if (error.status >= 500) request.log.error({ err: error }, error.message);
+      return reply.code(error.status).send(wireError(error));
+    }
+    if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+      return reply.code(413).send(wireError(payloadTooLarge(bodyLimit)));
+    }
+    const status = error.statusCode ?? 500;
+    if (status >= 400 && status < 500) {
+      return reply.code(status).send(
+        wireError({
+          message: error.message,
+          type: 'invalid_request_error',
+          param: null,
+          code: error.code ?? 'invalid_request',
+        }),
+      );
+    }
+    request.log.error({ err: error }, 'request failed');
+    return reply.code(500).send(
+      wireError({ message: 'Internal server error.', type: 'server_error', param: null, code: 'internal_error' }),
+    );
+  });
+  app.setNotFoundHandler((request, reply) =>
+    reply.code(404).send(
+      wireError({
+        message: `Unknown route: ${request.method} ${request.url.split('?')[0]}`,
+        type: 'invalid_request_error',
+        param: null,
+        code: 'unknown_url',
+      }),
+    ),
+  );
+}

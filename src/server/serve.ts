@@ -1,0 +1,36 @@
+// `salon serve`: opens the runtime, creates the owner from env on first start, listens, and
+// shuts down cleanly on SIGINT/SIGTERM.
+import type { Settings } from '../config/settings.js';
+import { countUsers, createUser } from '../identity/users.js';
+import { buildApp } from './app.js';
+import { noModelHint } from './routes/v1/models.js';
+import { openRuntime } from './runtime.js';
+
+/** Starts Salon and resolves once it listens; returns a function that stops it. */
+export async function serve(settings: Settings): Promise<{ url: string; stop(): Promise<void> }> {
+  const runtime = await openRuntime(settings);
+  if (settings.adminEmail && settings.adminPassword && (await countUsers(runtime.store.db)) === 0) {
+    await createUser(runtime.store.db, {
+      email: settings.adminEmail,
+      password: settings.adminPassword,
+      role: 'owner',
+    });
+    console.error(`Created the owner account ${settings.adminEmail}.`);
+  }
+  const app = await buildApp(runtime, { logger: { level: process.env.SALON_LOG_LEVEL ?? 'warn' } });
+  const address = await app.listen({ port: settings.port, host: settings.host });
+  const models = runtime.gateway.listModels();
+  console.error(`Salon is listening on ${address}`);
+  console.error(
+    models.length
+      ? `Models: ${models.map((m) => (m.aliasOf ? `${m.name} → ${m.aliasOf}` : m.name)).join(', ')}`
+      : noModelHint,
+  );
+  let stopping: Promise<void> | undefined;
+  const stop = () =>
+    (stopping ??= (async () => {
+      await app.close();
+      await runtime.close();
+    })());
+  return { url: address, stop };
+}
