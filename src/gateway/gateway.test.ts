@@ -1,0 +1,106 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { startFakeOpenAI, type FakeUpstream } from '../../tests/helpers/fake-openai.js';
+import type { SalonConfig } from '../config/schema.js';
+import { isSalonError } from '../lib/errors.js';
+import { Gateway } from './gateway.js';
+import { buildCatalog } from './model-catalog.js';
+import type { StreamPart } from './providers/types.js';
+
+const upstreams: FakeUpstream[] = [];
+afterEach(async () => {
+  await Promise.all(upstreams.splice(0).map((upstream) => upstream.close()));
+});
+
+const noEngine = {
+  loadModel: () => Promise.reject(new Error('the engine is not used in this suite')),
+};
+
+async function collect(parts: AsyncIterable<StreamPart>): Promise<string> {
+  let text = '';
+  for await (const part of parts) if (part.type === 'text-delta') text += part.text;
+  return text;
+}
+
+async function gatewayOver(...behaviours: Array<Parameters<typeof startFakeOpenAI>[0]>) {
+  const config: SalonConfig = { providers: {}, models: [] };
+  for (const [i, script] of behaviours.entries()) {
+    const upstream = await startFakeOpenAI(script);
+    upstreams.push(upstream);
+    config.providers[`p${i}`] = { type: 'openai', base_url: upstream.url, api_key: `key-${i}` };
+  }
+  return config;
+}
+
+describe('gateway', () => {
+  it('streams from the first target and names it', async () => {
+    const config = await gatewayOver([{ kind: 'reply', text: 'Bonjour tout le monde' }]);
+    config.models.push({ name: 'small', targets: [{ provider: 'p0', model: 'mistral-small-latest' }] });
+    const gateway = new Gateway(buildCatalog(config, {}), noEngine);
+    const started = await gateway.chat('small', { messages: [{ role: 'user', content: 'Salut' }] });
+    expect(started.target).toBe('p0/mistral-small-latest');
+    expect(await collect(started.parts)).toBe('Bonjour tout le monde');
+    const sent = upstreams[0]!.requests[0]!;
+    expect(sent.body).toMatchObject({ model: 'mistral-small-latest', stream: true });
+    expect(sent.headers.authorization).toBe('Bearer key-0');
+  });
+
+  it('fails over to the next target on a 503 and to a fallback model after that', async () => {
+    const config = await gatewayOver(
+      [{ kind: 'status', status: 503 }],
+      [{ kind: 'reset' }],
+      [{ kind: 'reply', text: 'from the fallback' }],
+    );
+    config.models.push(
+      { name: 'small', targets: [{ provider: 'p0' }, { provider: 'p1' }], fallbacks: ['large'] },
+      { name: 'large', targets: [{ provider: 'p2' }] },
+    );
+    const gateway = new Gateway(buildCatalog(config, {}), noEngine);
+    const started = await gateway.chat('small', { messages: [{ role: 'user', content: 'x' }] });
+    expect(started.target).toBe('p2');
+    expect(await collect(started.parts)).toBe('from the fallback');
+    expect(upstreams.map((u) => u.requests.length)).toEqual([1, 1, 1]);
+  });
+
+  it('does not retry a client error, and keeps its status', async () => {
+    const config = await gatewayOver([{ kind: 'status', status: 400, message: 'bad field' }], []);
+    config.models.push({ name: 'small', targets: [{ provider: 'p0' }, { provider: 'p1' }] });
+    const gateway = new Gateway(buildCatalog(config, {}), noEngine);
+    const error = await gateway.chat('small', { messages: [{ role: 'user', content: 'x' }] }).catch((e) => e);
+    expect(isSalonError(error) && error.status).toBe(400);
+    expect(String(error.message)).toMatch(/bad field/);
+    expect(upstreams[1]!.requests).toHaveLength(0);
+  });
+
+  it('answers 404 for an unknown model', async () => {
+    const gateway = new Gateway(buildCatalog({ providers: {}, models: [] }, {}), noEngine);
+    const error = await gateway.chat('nope', { messages: [] }).catch((e) => e);
+    expect(isSalonError(error) && error.status).toBe(404);
+  });
+});
+
+describe('model catalog', () => {
+  it('serves SALON_MODEL under its file name, aliased small, and found files by name', () => {
+    const catalog = buildCatalog(
+      { providers: {}, models: [] },
+      { modelFile: '/m/Mistral-7B.Q4.gguf', localModels: [{ id: 'other', path: '/d/other.gguf' }] },
+    );
+    expect(catalog.routes.map((r) => [r.name, r.aliasOf])).toEqual([
+      ['small', 'Mistral-7B.Q4'],
+      ['Mistral-7B.Q4', undefined],
+      ['other', undefined],
+    ]);
+    expect(catalog.providers['Mistral-7B.Q4']).toEqual({ type: 'llama', model_path: '/m/Mistral-7B.Q4.gguf' });
+  });
+
+  it('leaves `small` to the config when it defines it', () => {
+    const catalog = buildCatalog(
+      {
+        providers: { up: { type: 'openai', base_url: 'http://127.0.0.1:9/v1' } },
+        models: [{ name: 'small', targets: [{ provider: 'up' }] }],
+      },
+      { modelFile: '/m/tiny.gguf' },
+    );
+    expect(catalog.routes.find((r) => r.name === 'small')!.targets).toEqual([{ provider: 'up' }]);
+    expect(catalog.routes.map((r) => r.name)).toContain('tiny');
+  });
+});

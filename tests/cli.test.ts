@@ -1,0 +1,94 @@
+// The `salon` command as outside scripts use it (DESIGN.md, "Contracts").
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import OpenAI from 'openai';
+import { afterEach, describe, expect, it } from 'vitest';
+import { hasTinyModel, tinyModelPath } from './helpers/shared-files.js';
+import { runSalon, startSalon, type SalonServer } from './helpers/salon-process.js';
+
+const tempDir = () => mkdtempSync(path.join(os.tmpdir(), 'salon-cli-'));
+const servers: SalonServer[] = [];
+afterEach(async () => {
+  await Promise.all(servers.splice(0).map((server) => server.stop('SIGKILL')));
+});
+
+describe('salon keys create', () => {
+  it('prints one key and nothing else, and the key works on a server started later', async () => {
+    const dataDir = tempDir();
+    const created = runSalon(['keys', 'create', '--name', 'ci', '--data-dir', dataDir]);
+    expect(created.status).toBe(0);
+    expect(created.stdout).toMatch(/^sk-salon-[A-Za-z0-9]{32,}\n$/);
+    const server = await startSalon(['--data-dir', dataDir]);
+    servers.push(server);
+    const client = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: created.stdout.trim(), maxRetries: 0 });
+    const page = await client.models.list();
+    expect(page.data).toEqual([]);
+  });
+
+  it('fails for an unknown user', () => {
+    const result = runSalon(['keys', 'create', '--name', 'x', '--user', 'ghost@example.com', '--data-dir', tempDir()]);
+    expect(result.status).not.toBe(0);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toMatch(/ghost@example\.com/);
+  });
+});
+
+describe('salon serve', () => {
+  it('starts with no model and says how to get one, in the terminal and in /v1/models', async () => {
+    const dataDir = tempDir();
+    const key = runSalon(['keys', 'create', '--name', 'ci'], { SALON_DATA_DIR: dataDir }).stdout.trim();
+    const server = await startSalon([], { SALON_DATA_DIR: dataDir });
+    servers.push(server);
+    expect(server.stderr()).toMatch(/salon models pull/);
+    const response = await fetch(`${server.url}/v1/models`, { headers: { authorization: `Bearer ${key}` } });
+    const body = (await response.json()) as { data: unknown[]; message: string };
+    expect(body.data).toEqual([]);
+    expect(body.message).toMatch(/salon models pull mistral-7b-instruct/);
+    expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+    expect((await fetch(`${server.url}/readyz`)).status).toBe(200);
+  });
+
+  it('exits with code 2 and names the bad key for a bad salon.yaml', () => {
+    const dir = tempDir();
+    const config = path.join(dir, 'salon.yaml');
+    writeFileSync(config, 'providers:\n  m:\n    type: openai\n');
+    const result = runSalon(['serve', '--config', config, '--data-dir', dir]);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(/providers\.m\.base_url/);
+    writeFileSync(config, 'models:\n  - name: small\n    targets: [{ provider: ghost }]\n');
+    const unknown = runSalon(['serve'], { SALON_CONFIG: config, SALON_DATA_DIR: dir });
+    expect(unknown.status).toBe(2);
+    expect(unknown.stderr).toMatch(/unknown provider 'ghost'/);
+  });
+
+  it.runIf(hasTinyModel('salon serve with SALON_MODEL'))(
+    'serves SALON_MODEL, counts requests in /metrics and stops cleanly on SIGTERM',
+    async () => {
+      const dataDir = tempDir();
+      const key = runSalon(['keys', 'create', '--name', 'ci', '--data-dir', dataDir]).stdout.trim();
+      const server = await startSalon(['--data-dir', dataDir], { SALON_MODEL: tinyModelPath });
+      const client = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: key, maxRetries: 0 });
+      const reply = await client.chat.completions.create({
+        model: 'llama-2-tiny-random',
+        messages: [{ role: 'user', content: 'hi' }],
+        max_tokens: 5,
+      });
+      expect(reply.usage!.completion_tokens).toBe(5);
+      const metrics = await (await fetch(`${server.url}/metrics`)).text();
+      expect(metrics).toMatch(/salon_tokens_total\{model="llama-2-tiny-random",kind="completion"\} 5/);
+      expect(metrics).toMatch(/salon_time_to_first_token_seconds_count\{model="llama-2-tiny-random"\} 1/);
+      expect(metrics).toMatch(/salon_http_requests_total\{method="POST",route="\/v1\/chat\/completions",status="200"\} 1/);
+      expect(await server.stop('SIGTERM')).toBe(0);
+    },
+  );
+});
+
+describe.runIf(hasTinyModel('salon chat'))('salon chat', () => {
+  it('streams a reply in the terminal, in process', () => {
+    const result = runSalon(['chat', '--max-tokens', '8', '--data-dir', tempDir()], { SALON_MODEL: tinyModelPath }, 'Hello\n/exit\n');
+    expect(result.status).toBe(0);
+    expect(result.stderr).toMatch(/Chatting with 'small'/);
+    expect(result.stdout.replace(/› /g, '').trim().length).toBeGreaterThan(0);
+  });
+});

@@ -1,0 +1,65 @@
+// Runs the real `salon` command (compiled by the global setup) as a child process.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+
+const bin = path.resolve('bin/salon.js');
+
+/** Environment for a child: the parent's, minus Salon's own variables, plus `env`. */
+function childEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('SALON_') && k !== 'DATABASE_URL'));
+  return { ...base, SALON_SHARED_DIR: process.env.SALON_SHARED_DIR, ...env };
+}
+
+/** Runs `salon …args` to completion. */
+export function runSalon(args: string[], env: NodeJS.ProcessEnv = {}, input?: string) {
+  const result = spawnSync(process.execPath, [bin, ...args], {
+    env: childEnv(env),
+    input,
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** A running `salon serve`. */
+export interface SalonServer {
+  url: string;
+  process: ChildProcess;
+  stderr: () => string;
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+/** Starts `salon serve --port 0 …args` and waits until it listens. */
+export async function startSalon(args: string[], env: NodeJS.ProcessEnv = {}): Promise<SalonServer> {
+  const child = spawn(process.execPath, [bin, 'serve', '--port', '0', ...args], {
+    env: childEnv(env),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`salon serve did not start:\n${stderr}`)), 30_000);
+    child.stderr!.on('data', (chunk: Buffer) => {
+      stderr += chunk;
+      const match = /listening on (http:\/\/\S+)/.exec(stderr);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1]!);
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`salon serve exited with ${code}:\n${stderr}`));
+    });
+  });
+  return {
+    url,
+    process: child,
+    stderr: () => stderr,
+    stop: (signal = 'SIGTERM') =>
+      new Promise((resolve) => {
+        if (child.exitCode !== null) return resolve(child.exitCode);
+        child.once('exit', (code) => resolve(code));
+        child.kill(signal);
+      }),
+  };
+}
