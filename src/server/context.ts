@@ -1,3 +1,4 @@
+import type { VerifiedApiKey } from '../identity/api-keys.js';
 import type { Settings } from '../config/settings.js';
 import type { Gateway } from '../gateway/gateway.js';
 import type { Store } from '../store/create-database.js';
@@ -9,4 +10,11 @@ export interface ServerContext {
   store: Store;
   gateway: Gateway;
   metrics: Metrics;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The API key that authenticated a /v1 request. */
+    apiKey?: VerifiedApiKey;
+  }
 }

@@ -103,7 +103,7 @@ export class OpenAIProvider implements Provider {
     yield {
       type: 'finish',
       finishReason,
-      usage: usage && { promptTokens: usage.prompt_tokens, completionTokens: usage.completion_tokens },
+      usage: usage ? { promptTokens: usage.prompt_tokens, completionTokens: usage.completion_tokens } : undefined,
     };
   }
 
