@@ -1,0 +1,81 @@
+// `salon keys create | list | revoke`: API keys straight in the database, with or without a
+// running server. `create` prints only the key on stdout, so `KEY=$(salon keys create …)` works.
+import type { Command } from 'commander';
+import { createApiKey, listApiKeys, revokeApiKey, type ApiKey } from '../identity/api-keys.js';
+import { findUserByEmail, findUserById } from '../identity/users.js';
+import { badRequest } from '../lib/errors.js';
+import type { Store } from '../store/create-database.js';
+import { withStore } from './with-store.js';
+
+/** Add the `keys` command and its subcommands to the program. */
+export function registerKeysCommand(program: Command, openStore: () => Promise<Store>): void {
+  const keys = program.command('keys').description('create, list and revoke API keys');
+
+  keys
+    .command('create')
+    .description('create an API key and print it (it is shown only this once)')
+    .requiredOption('--name <name>', 'a label to recognise the key by')
+    .option('--user <email>', 'the user the key acts for (default: the instance)')
+    .action((options: { name: string; user?: string }) =>
+      withStore('keys create', openStore, async ({ db }) => {
+        const user = options.user ? await findUserByEmail(db, options.user) : undefined;
+        if (options.user && !user) throw badRequest(`No user has the email ${options.user}.`);
+        const { key, record } = await createApiKey(db, { name: options.name, userId: user?.id });
+        process.stdout.write(`${key}\n`);
+        console.error(`Created API key ${record.id} (${record.name}). It is not shown again.`);
+      }),
+    );
+
+  keys
+    .command('list')
+    .description('list API keys (never the keys themselves)')
+    .option('--json', 'print one JSON array')
+    .action((options: { json?: boolean }) =>
+      withStore('keys list', openStore, async ({ db }) => {
+        const records = await listApiKeys(db);
+        if (options.json) return void process.stdout.write(`${JSON.stringify(records)}\n`);
+        const emails = new Map<string, string>();
+        for (const userId of new Set(records.flatMap((record) => record.userId ?? []))) {
+          emails.set(userId, (await findUserById(db, userId))?.email ?? userId);
+        }
+        const rows = records.map((record) => [
+          record.id,
+          record.name,
+          `${record.prefix}…`,
+          record.userId ? (emails.get(record.userId) ?? '') : '(instance)',
+          status(record),
+          record.lastUsedAt ?? 'never',
+        ]);
+        printTable(['ID', 'NAME', 'KEY', 'USER', 'STATUS', 'LAST USED'], rows);
+      }),
+    );
+
+  keys
+    .command('revoke <id>')
+    .description('revoke an API key; servers stop accepting it within 5 seconds')
+    .action((id: string) =>
+      withStore('keys revoke', openStore, async ({ db }) => {
+        const record = await revokeApiKey(db, id);
+        if (!record) throw badRequest(`No API key has the id ${id}.`);
+        console.error(`Revoked API key ${record.id} (${record.name}).`);
+      }),
+    );
+}
+
+function status(record: ApiKey, now = Date.now()): string {
+  if (record.revokedAt) return 'revoked';
+  if (record.expiresAt && Date.parse(record.expiresAt) <= now) return 'expired';
+  return 'active';
+}
+
+function printTable(header: string[], rows: string[][]): void {
+  const widths = header.map((title, i) => Math.max(title.length, ...rows.map((r) => r[i]!.length)));
+  for (const row of [header, ...rows]) {
+    console.log(
+      row
+        .map((cell, i) => cell.padEnd(widths[i]!))
+        .join('  ')
+        .trimEnd(),
+    );
+  }
+}

@@ -1,0 +1,29 @@
+// `salon users create`: add an account straight in the database, with or without a running
+// server. The owner comes from SALON_ADMIN_EMAIL/PASSWORD or the web UI's first-run setup.
+import { Option, type Command } from 'commander';
+import { createUser, type UserRole } from '../identity/users.js';
+import type { Store } from '../store/create-database.js';
+import { withStore } from './with-store.js';
+
+/** Add the `users` command and its subcommands to the program. */
+export function registerUsersCommand(program: Command, openStore: () => Promise<Store>): void {
+  const users = program.command('users').description('manage user accounts');
+
+  users
+    .command('create')
+    .description('create a user and print its id')
+    .requiredOption('--email <email>', 'the sign-in email')
+    .requiredOption('--password <password>', 'at least 8 characters')
+    .addOption(
+      new Option('--role <role>', 'what the user may do')
+        .choices(['member', 'admin'])
+        .default('member'),
+    )
+    .action((options: { email: string; password: string; role: UserRole }) =>
+      withStore('users create', openStore, async ({ db }) => {
+        const user = await createUser(db, options);
+        process.stdout.write(`${user.id}\n`);
+        console.error(`Created ${user.role} ${user.email}.`);
+      }),
+    );
+}

@@ -1,0 +1,28 @@
+import { PostgresDialect, sql } from 'kysely';
+import type { StoreDialect } from './store-dialect.js';
+
+/** PostgreSQL through a `pg` pool; the URL may carry `?options=-c search_path=…`. */
+export async function createPostgresDialect(options: {
+  databaseUrl: string;
+}): Promise<StoreDialect> {
+  // Loaded here, not at the top: a SQLite deployment never loads the driver.
+  const { default: pg } = await import('pg');
+  const pool = new pg.Pool({ connectionString: options.databaseUrl });
+  // An idle client losing its connection emits 'error' on the pool; unhandled, it kills the
+  // process. The pool replaces the client on next use, so logging is enough.
+  pool.on('error', (error) => console.error(`salon: idle PostgreSQL connection: ${error.message}`));
+  return {
+    name: 'postgres',
+    dialect: new PostgresDialect({ pool }),
+    // Kysely looks its migration table up across every schema, so without naming ours it would
+    // find another schema's copy (a second Salon, a test schema) and skip creating its own.
+    async migrationTableSchema(db) {
+      const result = await sql<{
+        schema: string | null;
+      }>`select current_schema() as schema`.execute(db);
+      return result.rows[0]?.schema ?? undefined;
+    },
+    // Kysely's migrator holds a Postgres advisory lock, which already serialises every process.
+    exclusive: (task) => task(),
+  };
+}

@@ -1,0 +1,26 @@
+import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import * as initial from './migrations/0001-initial.js';
+
+// Every migration, in order. Add a new file for each change; never edit one that has shipped.
+const migrations: Record<string, Migration> = {
+  '0001-initial': initial,
+};
+
+const provider: MigrationProvider = { getMigrations: async () => migrations };
+
+/** Applies pending migrations; returns the names applied (none when already up to date). */
+export async function migrateToLatest<DB>(
+  db: Kysely<DB>,
+  migrationTableSchema?: string,
+): Promise<string[]> {
+  const migrator = new Migrator({ db, provider, migrationTableSchema });
+  const { error, results = [] } = await migrator.migrateToLatest();
+  if (error) {
+    const failed = results.find((result) => result.status === 'Error')?.migrationName;
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new Error(`Database migration${failed ? ` ${failed}` : ''} failed: ${reason}`, {
+      cause: error,
+    });
+  }
+  return results.filter((result) => result.status === 'Success').map((r) => r.migrationName);
+}
