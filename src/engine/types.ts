@@ -11,12 +11,18 @@ export interface EngineMessage {
 export interface GenerateOptions {
   /** Most tokens to generate; defaults to what fits in the sequence. */
   maxTokens?: number;
+  /** Sampling temperature; 0 is greedy (default 0.8, as llama.cpp; top-k is fixed at 40). */
   temperature?: number;
+  /** Nucleus sampling (default 0.95, as llama.cpp). */
   topP?: number;
+  /** Makes sampling repeatable (default: random per request). */
   seed?: number;
   /** Strings that end the generation; they are not part of the output. */
   stop?: string[];
-  /** Return the log-probability of each generated token. */
+  /**
+   * Return the log-probability of each generated token: of the distribution it was sampled
+   * from, i.e. the model's own when greedy, after top-k/top-p/temperature otherwise.
+   */
   logprobs?: boolean;
   /** How many alternatives per token to return with `logprobs` (0–20). */
   topLogprobs?: number;
@@ -63,6 +69,8 @@ export interface EngineModel {
   readonly contextSize: number;
   /** How many requests can generate at once. */
   readonly sequences: number;
+  /** Requests waiting for a free sequence right now (for backpressure). */
+  readonly queueLength: number;
   /** Generate a reply to a conversation, through the model's own chat template. */
   chat(messages: EngineMessage[], options?: GenerateOptions): AsyncIterable<GenerationEvent>;
   /** Continue a raw prompt, without any chat template. */
@@ -83,4 +91,6 @@ export interface LoadOptions {
   threads?: number;
   /** 'auto' uses a GPU where one exists; false forces CPU. */
   gpu?: 'auto' | false;
+  /** Most time a request waits for a free sequence before a retryable 503 (default 120 s). */
+  queueTimeoutMs?: number;
 }
