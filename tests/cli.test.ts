@@ -21,13 +21,26 @@ describe('salon keys create', () => {
     expect(created.stdout).toMatch(/^sk-salon-[A-Za-z0-9]{32,}\n$/);
     const server = await startSalon(['--data-dir', dataDir]);
     servers.push(server);
-    const client = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: created.stdout.trim(), maxRetries: 0 });
+    const client = new OpenAI({
+      baseURL: `${server.url}/v1`,
+      apiKey: created.stdout.trim(),
+      maxRetries: 0,
+    });
     const page = await client.models.list();
     expect(page.data).toEqual([]);
   });
 
   it('fails for an unknown user', () => {
-    const result = runSalon(['keys', 'create', '--name', 'x', '--user', 'ghost@example.com', '--data-dir', tempDir()]);
+    const result = runSalon([
+      'keys',
+      'create',
+      '--name',
+      'x',
+      '--user',
+      'ghost@example.com',
+      '--data-dir',
+      tempDir(),
+    ]);
     expect(result.status).not.toBe(0);
     expect(result.stdout).toBe('');
     expect(result.stderr).toMatch(/ghost@example\.com/);
@@ -37,11 +50,15 @@ describe('salon keys create', () => {
 describe('salon serve', () => {
   it('starts with no model and says how to get one, in the terminal and in /v1/models', async () => {
     const dataDir = tempDir();
-    const key = runSalon(['keys', 'create', '--name', 'ci'], { SALON_DATA_DIR: dataDir }).stdout.trim();
+    const key = runSalon(['keys', 'create', '--name', 'ci'], {
+      SALON_DATA_DIR: dataDir,
+    }).stdout.trim();
     const server = await startSalon([], { SALON_DATA_DIR: dataDir });
     servers.push(server);
     expect(server.stderr()).toMatch(/salon models pull/);
-    const response = await fetch(`${server.url}/v1/models`, { headers: { authorization: `Bearer ${key}` } });
+    const response = await fetch(`${server.url}/v1/models`, {
+      headers: { authorization: `Bearer ${key}` },
+    });
     const body = (await response.json()) as { data: unknown[]; message: string };
     expect(body.data).toEqual([]);
     expect(body.message).toMatch(/salon models pull mistral-7b-instruct/);
@@ -76,9 +93,15 @@ describe('salon serve', () => {
       });
       expect(reply.usage!.completion_tokens).toBe(5);
       const metrics = await (await fetch(`${server.url}/metrics`)).text();
-      expect(metrics).toMatch(/salon_tokens_total\{model="llama-2-tiny-random",kind="completion"\} 5/);
-      expect(metrics).toMatch(/salon_time_to_first_token_seconds_count\{model="llama-2-tiny-random"\} 1/);
-      expect(metrics).toMatch(/salon_http_requests_total\{method="POST",route="\/v1\/chat\/completions",status="200"\} 1/);
+      expect(metrics).toMatch(
+        /salon_tokens_total\{model="llama-2-tiny-random",kind="completion"\} 5/,
+      );
+      expect(metrics).toMatch(
+        /salon_time_to_first_token_seconds_count\{model="llama-2-tiny-random"\} 1/,
+      );
+      expect(metrics).toMatch(
+        /salon_http_requests_total\{method="POST",route="\/v1\/chat\/completions",status="200"\} 1/,
+      );
       expect(await server.stop('SIGTERM')).toBe(0);
     },
   );
@@ -86,7 +109,11 @@ describe('salon serve', () => {
 
 describe.runIf(hasTinyModel('salon chat'))('salon chat', () => {
   it('streams a reply in the terminal, in process', () => {
-    const result = runSalon(['chat', '--max-tokens', '8', '--data-dir', tempDir()], { SALON_MODEL: tinyModelPath }, 'Hello\n/exit\n');
+    const result = runSalon(
+      ['chat', '--max-tokens', '8', '--data-dir', tempDir()],
+      { SALON_MODEL: tinyModelPath },
+      'Hello\n/exit\n',
+    );
     expect(result.status).toBe(0);
     expect(result.stderr).toMatch(/Chatting with 'small'/);
     expect(result.stdout.replace(/› /g, '').trim().length).toBeGreaterThan(0);

@@ -25,18 +25,27 @@ program
   .option('-H, --host <host>', 'host (default 127.0.0.1, env SALON_HOST)')
   .action(async (flags: SettingsFlags) => {
     const server = await serve(resolveSettings({ ...globalFlags(), ...flags }));
+    let stopping = false;
     const shutdown = (signal: string) => {
+      // `on`, not `once`: with a model loaded the signal can be seen twice, and a second one
+      // with no listener left would kill the process mid-shutdown.
+      if (stopping) return;
+      stopping = true;
       console.error(`${signal}: shutting down`);
+      const deadline = setTimeout(() => process.exit(1), 15_000).unref();
       server.stop().then(
-        () => process.exit(0),
+        () => {
+          clearTimeout(deadline);
+          process.exit(0);
+        },
         (error: unknown) => {
           console.error(error);
           process.exit(1);
         },
       );
     };
-    process.once('SIGINT', () => shutdown('SIGINT'));
-    process.once('SIGTERM', () => shutdown('SIGTERM'));
+    process.on('SIGINT', () => shutdown('SIGINT'));
+    process.on('SIGTERM', () => shutdown('SIGTERM'));
   });
 
 registerChatCommand(program, globalFlags);

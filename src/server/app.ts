@@ -13,11 +13,13 @@ export interface AppOptions {
 }
 
 /** The whole HTTP surface over an already opened store and gateway. */
-export async function buildApp(context: ServerContext, options: AppOptions = {}): Promise<FastifyInstance> {
+export async function buildApp(
+  context: ServerContext,
+  options: AppOptions = {},
+): Promise<FastifyInstance> {
   const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit: context.settings.bodyLimit,
-    disableRequestLogging: true,
     // Keep-alive longer than common load balancers' idle timeouts (60 s) to avoid resets.
     keepAliveTimeout: 65_000,
   });

@@ -20,12 +20,11 @@ export async function serve(settings: Settings): Promise<{ url: string; stop(): 
   const app = await buildApp(runtime, { logger: { level: process.env.SALON_LOG_LEVEL ?? 'warn' } });
   const address = await app.listen({ port: settings.port, host: settings.host });
   const models = runtime.gateway.listModels();
-  console.error(`Salon is listening on ${address}`);
-  console.error(
-    models.length
-      ? `Models: ${models.map((m) => (m.aliasOf ? `${m.name} → ${m.aliasOf}` : m.name)).join(', ')}`
-      : noModelHint,
-  );
+  // One write, so that a script waiting for "listening on" also has the model line.
+  const summary = models.length
+    ? `Models: ${models.map((m) => (m.aliasOf ? `${m.name} → ${m.aliasOf}` : m.name)).join(', ')}`
+    : noModelHint;
+  console.error(`${summary}\nSalon is listening on ${address}`);
   let stopping: Promise<void> | undefined;
   const stop = () =>
     (stopping ??= (async () => {

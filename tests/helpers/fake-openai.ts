@@ -26,7 +26,9 @@ export interface FakeUpstream {
 }
 
 /** Starts a fake OpenAI-style API on 127.0.0.1. */
-export async function startFakeOpenAI(script: FakeBehaviour[] = [{ kind: 'reply', text: 'Hello!' }]): Promise<FakeUpstream> {
+export async function startFakeOpenAI(
+  script: FakeBehaviour[] = [{ kind: 'reply', text: 'Hello!' }],
+): Promise<FakeUpstream> {
   const fake: FakeUpstream = { url: '', requests: [], script, close: async () => {} };
   const server = http.createServer(async (request, response) => {
     let raw = '';
@@ -36,25 +38,46 @@ export async function startFakeOpenAI(script: FakeBehaviour[] = [{ kind: 'reply'
     const behaviour = fake.script[Math.min(fake.requests.length - 1, fake.script.length - 1)]!;
     if (behaviour.kind === 'reset') return request.socket.destroy();
     if (behaviour.kind === 'status') {
-      response.writeHead(behaviour.status, { 'content-type': 'application/json', ...behaviour.headers });
-      return response.end(JSON.stringify({ error: { message: behaviour.message ?? 'fake failure', type: 'server_error' } }));
+      response.writeHead(behaviour.status, {
+        'content-type': 'application/json',
+        ...behaviour.headers,
+      });
+      return response.end(
+        JSON.stringify({
+          error: { message: behaviour.message ?? 'fake failure', type: 'server_error' },
+        }),
+      );
     }
     const pieces = split(behaviour.text, behaviour.chunks ?? 3);
     const chat = request.url?.endsWith('/chat/completions');
-    const usage = { prompt_tokens: 7, completion_tokens: pieces.length, total_tokens: 7 + pieces.length };
+    const usage = {
+      prompt_tokens: 7,
+      completion_tokens: pieces.length,
+      total_tokens: 7 + pieces.length,
+    };
     if (!body.stream) {
       response.writeHead(200, { 'content-type': 'application/json' });
       const choice = chat
-        ? { index: 0, message: { role: 'assistant', content: behaviour.text }, finish_reason: 'stop' }
+        ? {
+            index: 0,
+            message: { role: 'assistant', content: behaviour.text },
+            finish_reason: 'stop',
+          }
         : { index: 0, text: behaviour.text, finish_reason: 'stop' };
-      return response.end(JSON.stringify({ id: 'fake', object: 'chat.completion', choices: [choice], usage }));
+      return response.end(
+        JSON.stringify({ id: 'fake', object: 'chat.completion', choices: [choice], usage }),
+      );
     }
     response.writeHead(200, { 'content-type': 'text/event-stream' });
     for (const piece of pieces) {
-      const choice = chat ? { index: 0, delta: { content: piece }, finish_reason: null } : { index: 0, text: piece, finish_reason: null };
+      const choice = chat
+        ? { index: 0, delta: { content: piece }, finish_reason: null }
+        : { index: 0, text: piece, finish_reason: null };
       response.write(`data: ${JSON.stringify({ id: 'fake', choices: [choice] })}\n\n`);
     }
-    response.write(`data: ${JSON.stringify({ id: 'fake', choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] })}\n\n`);
+    response.write(
+      `data: ${JSON.stringify({ id: 'fake', choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] })}\n\n`,
+    );
     response.write(`data: ${JSON.stringify({ id: 'fake', choices: [], usage })}\n\n`);
     response.end('data: [DONE]\n\n');
   });

@@ -6,7 +6,9 @@ const bin = path.resolve('bin/salon.js');
 
 /** Environment for a child: the parent's, minus Salon's own variables, plus `env`. */
 function childEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('SALON_') && k !== 'DATABASE_URL'));
+  const base = Object.fromEntries(
+    Object.entries(process.env).filter(([k]) => !k.startsWith('SALON_') && k !== 'DATABASE_URL'),
+  );
   return { ...base, SALON_SHARED_DIR: process.env.SALON_SHARED_DIR, ...env };
 }
 
@@ -30,14 +32,20 @@ export interface SalonServer {
 }
 
 /** Starts `salon serve --port 0 …args` and waits until it listens. */
-export async function startSalon(args: string[], env: NodeJS.ProcessEnv = {}): Promise<SalonServer> {
+export async function startSalon(
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+): Promise<SalonServer> {
   const child = spawn(process.execPath, [bin, 'serve', '--port', '0', ...args], {
     env: childEnv(env),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`salon serve did not start:\n${stderr}`)), 30_000);
+    const timer = setTimeout(
+      () => reject(new Error(`salon serve did not start:\n${stderr}`)),
+      30_000,
+    );
     child.stderr!.on('data', (chunk: Buffer) => {
       stderr += chunk;
       const match = /listening on (http:\/\/\S+)/.exec(stderr);

@@ -23,5 +23,9 @@ export function canRun(suite: string, available: boolean, reason: string): boole
 
 /** True when the tiny model is there (or fails under SALON_REQUIRE_ALL). */
 export function hasTinyModel(suite: string): boolean {
-  return canRun(suite, existsSync(tinyModelPath), `${tinyModelPath} not found (set SALON_SHARED_DIR)`);
+  return canRun(
+    suite,
+    existsSync(tinyModelPath),
+    `${tinyModelPath} not found (set SALON_SHARED_DIR)`,
+  );
 }

@@ -1,0 +1,47 @@
+// The web UI's API over a real runtime (storage on the given dialect, an empty gateway), built
+// the way the server assembles it: the error handler, then `apiRoutes` in its own scope.
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { resolveSettings } from '../../src/config/settings.js';
+import { installErrorHandler } from '../../src/server/error-handler.js';
+import { apiRoutes } from '../../src/server/routes/api/index.js';
+import { openRuntime } from '../../src/server/runtime.js';
+import type { StoreTarget } from './stores.js';
+
+/** A running API and what it runs on. */
+export interface ApiTestApp {
+  app: FastifyInstance;
+  runtime: Awaited<ReturnType<typeof openRuntime>>;
+  dataDir: string;
+  /** Closes the app and the runtime and deletes the data. */
+  dispose(): Promise<void>;
+}
+
+/** Opens a fresh database on `target` and the API over it. */
+export async function openApiTestApp(target: StoreTarget): Promise<ApiTestApp> {
+  const database = await target.createDatabase();
+  const { databaseUrl } = database.options;
+  // SQLite lives in the data dir; with PostgreSQL the data dir holds only models.
+  const dataDir = databaseUrl
+    ? await mkdtemp(path.join(os.tmpdir(), 'salon-api-'))
+    : database.options.dataDir;
+  const settings = resolveSettings({ dataDir }, databaseUrl ? { DATABASE_URL: databaseUrl } : {});
+  const runtime = await openRuntime(settings);
+  const app = Fastify({ bodyLimit: settings.bodyLimit });
+  installErrorHandler(app, settings.bodyLimit);
+  await app.register(async (scope) => apiRoutes(scope, runtime));
+  await app.ready();
+  return {
+    app,
+    runtime,
+    dataDir: settings.dataDir,
+    async dispose() {
+      await app.close();
+      await runtime.close();
+      await database.drop();
+      if (databaseUrl) await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
