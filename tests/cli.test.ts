@@ -92,6 +92,13 @@ describe('salon serve', () => {
         max_tokens: 5,
       });
       expect(reply.usage!.completion_tokens).toBe(5);
+      const chat = runSalon(
+        ['chat', '--url', server.url, '--model', 'small', '--max-tokens', '6'],
+        { SALON_API_KEY: key },
+        'Bonjour\n/exit\n',
+      );
+      expect(chat.status).toBe(0);
+      expect(chat.stdout.replace(/› /g, '').trim().length).toBeGreaterThan(0);
       const metrics = await (await fetch(`${server.url}/metrics`)).text();
       expect(metrics).toMatch(
         /salon_tokens_total\{model="llama-2-tiny-random",kind="completion"\} 5/,
@@ -100,7 +107,7 @@ describe('salon serve', () => {
         /salon_time_to_first_token_seconds_count\{model="llama-2-tiny-random"\} 1/,
       );
       expect(metrics).toMatch(
-        /salon_http_requests_total\{method="POST",route="\/v1\/chat\/completions",status="200"\} 1/,
+        /salon_http_requests_total\{method="POST",route="\/v1\/chat\/completions",status="200"\} 2/,
       );
       expect(await server.stop('SIGTERM')).toBe(0);
     },
