@@ -126,6 +126,26 @@ describe.each(targets)('web sign-in API on $dialect', (target) => {
     expect(sessionCookie(response)?.secure).toBe(true);
   });
 
+  it('refuses a login posted from another site, or from an opaque origin', async () => {
+    for (const origin of ['https://evil.example', 'null', 'http://localhost.evil.example']) {
+      const response = await app.inject({
+        method: 'POST',
+        url: '/api/auth/login',
+        headers: { origin },
+        payload: owner,
+      });
+      expect(response.statusCode).toBe(403);
+      expect(sessionCookie(response)).toBeUndefined();
+    }
+    const proxied = await app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      headers: { origin: 'https://salon.example', 'x-forwarded-host': 'salon.example' },
+      payload: owner,
+    });
+    expect(proxied.statusCode).toBe(200);
+  });
+
   it('answers 401 to a wrong password and an unknown email alike', async () => {
     for (const response of [
       await login(owner.email, 'wrong password'),

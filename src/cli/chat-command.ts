@@ -31,7 +31,10 @@ export function registerChatCommand(program: Command, globalFlags: () => Setting
     .action(async (flags: ChatFlags) => {
       const maxTokens = flags.maxTokens ? Number(flags.maxTokens) : undefined;
       if (flags.url) {
-        await converse(remote(flags.url, flags.key ?? process.env.SALON_API_KEY, flags.model, maxTokens), flags);
+        await converse(
+          remote(flags.url, flags.key ?? process.env.SALON_API_KEY, flags.model, maxTokens),
+          flags,
+        );
         return;
       }
       const gateway = await createGateway(resolveSettings(globalFlags()));
@@ -49,7 +52,9 @@ export function registerChatCommand(program: Command, globalFlags: () => Setting
 async function converse(generate: Generate, flags: ChatFlags): Promise<void> {
   const terminal = createInterface({ input: process.stdin, output: process.stdout });
   const messages: ChatMessage[] = flags.system ? [{ role: 'system', content: flags.system }] : [];
-  console.error(`Chatting with '${flags.model}'. /reset starts over, /exit (or Ctrl-D) leaves; Ctrl-C stops a reply.`);
+  console.error(
+    `Chatting with '${flags.model}'. /reset starts over, /exit (or Ctrl-D) leaves; Ctrl-C stops a reply.`,
+  );
   terminal.on('SIGINT', () => current?.abort());
   let current: AbortController | undefined;
   for (;;) {
@@ -90,7 +95,10 @@ function remote(url: string, key: string | undefined, model: string, maxTokens?:
   return async function* (messages, signal) {
     const response = await fetch(`${url.replace(/\/+$/, '')}/v1/chat/completions`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', ...(key && { authorization: `Bearer ${key}` }) },
+      headers: {
+        'content-type': 'application/json',
+        ...(key && { authorization: `Bearer ${key}` }),
+      },
       body: JSON.stringify({ model, messages, stream: true, max_tokens: maxTokens }),
       signal,
     });

@@ -54,7 +54,9 @@ models:
   });
 
   it('names a missing base_url', () => {
-    expect(configError('providers:\n  m:\n    type: openai\n')).toMatch(/providers\.m\.base_url: required/);
+    expect(configError('providers:\n  m:\n    type: openai\n')).toMatch(
+      /providers\.m\.base_url: required/,
+    );
   });
 
   it('names an unknown provider in a target', () => {
@@ -66,7 +68,9 @@ models:
   it('names an unknown fallback and a misspelt key', () => {
     const providers = 'providers:\n  l:\n    type: llama\n    model_path: m.gguf\n';
     expect(
-      configError(`${providers}models:\n  - name: a\n    targets: [{ provider: l }]\n    fallbacks: [b]\n`),
+      configError(
+        `${providers}models:\n  - name: a\n    targets: [{ provider: l }]\n    fallbacks: [b]\n`,
+      ),
     ).toMatch(/models\[0\]\.fallbacks\[0\]: unknown model 'b'/);
     expect(configError(`${providers}modles: []\n`)).toMatch(/unknown key modles/);
   });
@@ -77,7 +81,10 @@ models:
 
   it('names an unset environment variable and the key that uses it', () => {
     expect(
-      configError('providers:\n  m:\n    type: openai\n    base_url: http://x/v1\n    api_key: ${NOPE}\n', {}),
+      configError(
+        'providers:\n  m:\n    type: openai\n    base_url: http://x/v1\n    api_key: ${NOPE}\n',
+        {},
+      ),
     ).toMatch(/providers\.m\.api_key: environment variable NOPE is not set/);
   });
 
@@ -85,24 +92,35 @@ models:
     const dir = mkdtempSync(path.join(os.tmpdir(), 'salon-config-'));
     const file = path.join(dir, 'salon.yaml');
     writeFileSync(file, 'providers:\n  l:\n    type: llama\n    model_path: models/m.gguf\n');
-    expect(loadConfigFile(file).providers.l).toMatchObject({ model_path: path.join(dir, 'models/m.gguf') });
+    expect(loadConfigFile(file).providers.l).toMatchObject({
+      model_path: path.join(dir, 'models/m.gguf'),
+    });
   });
 });
 
 describe('settings', () => {
   it('uses the documented defaults', () => {
     const settings = resolveSettings({}, {});
-    expect(settings).toMatchObject({ port: 8080, host: '127.0.0.1', dataDir: path.resolve('.salon') });
+    expect(settings).toMatchObject({
+      port: 8080,
+      host: '127.0.0.1',
+      dataDir: path.resolve('.salon'),
+    });
   });
 
   it('lets flags win over the environment', () => {
-    const settings = resolveSettings({ port: '9000' }, { SALON_PORT: '7000', SALON_HOST: '0.0.0.0' });
+    const settings = resolveSettings(
+      { port: '9000' },
+      { SALON_PORT: '7000', SALON_HOST: '0.0.0.0' },
+    );
     expect(settings).toMatchObject({ port: 9000, host: '0.0.0.0' });
   });
 
   it('rejects a bad port, a bad DATABASE_URL and a missing SALON_MODEL file', () => {
     expect(() => resolveSettings({}, { SALON_PORT: 'eighty' })).toThrow(/not an integer/);
     expect(() => resolveSettings({}, { DATABASE_URL: 'mysql://x' })).toThrow(/DATABASE_URL/);
-    expect(() => resolveSettings({}, { SALON_MODEL: '/nonexistent.gguf' })).toThrow(/SALON_MODEL: file not found/);
+    expect(() => resolveSettings({}, { SALON_MODEL: '/nonexistent.gguf' })).toThrow(
+      /SALON_MODEL: file not found/,
+    );
   });
 });

@@ -14,7 +14,11 @@ export function loadConfigFile(file: string, env: NodeJS.ProcessEnv = process.en
 }
 
 /** Parses and validates salon.yaml text (paths stay as written). */
-export function parseConfig(text: string, env: NodeJS.ProcessEnv, source = 'salon.yaml'): SalonConfig {
+export function parseConfig(
+  text: string,
+  env: NodeJS.ProcessEnv,
+  source = 'salon.yaml',
+): SalonConfig {
   let raw: unknown;
   try {
     raw = parse(text) ?? {};
@@ -38,7 +42,9 @@ function checkProviderTypes(raw: Record<string, unknown>, source: string): void 
   for (const [name, provider] of Object.entries(providers)) {
     const type = (provider as { type?: unknown } | null)?.type;
     if (type === undefined) {
-      throw new ConfigError(`${source}: providers.${name}.type: missing (one of ${providerTypes.join(', ')})`);
+      throw new ConfigError(
+        `${source}: providers.${name}.type: missing (one of ${providerTypes.join(', ')})`,
+      );
     }
     if (!providerTypes.includes(type as never)) {
       throw new ConfigError(
@@ -66,7 +72,9 @@ function checkReferences(config: SalonConfig, source: string): void {
   config.models.forEach((model, i) => {
     model.fallbacks?.forEach((fallback, j) => {
       if (!names.has(fallback)) {
-        throw new ConfigError(`${source}: models[${i}].fallbacks[${j}]: unknown model '${fallback}'`);
+        throw new ConfigError(
+          `${source}: models[${i}].fallbacks[${j}]: unknown model '${fallback}'`,
+        );
       }
     });
   });
@@ -84,7 +92,9 @@ function describeIssues(error: z.ZodError): string {
   return error.issues
     .map((issue) => {
       const key = issue.path
-        .map((part, i) => (typeof part === 'number' ? `[${part}]` : `${i ? '.' : ''}${String(part)}`))
+        .map((part, i) =>
+          typeof part === 'number' ? `[${part}]` : `${i ? '.' : ''}${String(part)}`,
+        )
         .join('');
       if (issue.code === 'unrecognized_keys') {
         return `${key ? key + ': ' : ''}unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.join(', ')}`;

@@ -34,7 +34,10 @@ async function gatewayOver(...behaviours: Array<Parameters<typeof startFakeOpenA
 describe('gateway', () => {
   it('streams from the first target and names it', async () => {
     const config = await gatewayOver([{ kind: 'reply', text: 'Bonjour tout le monde' }]);
-    config.models.push({ name: 'small', targets: [{ provider: 'p0', model: 'mistral-small-latest' }] });
+    config.models.push({
+      name: 'small',
+      targets: [{ provider: 'p0', model: 'mistral-small-latest' }],
+    });
     const gateway = new Gateway(buildCatalog(config, {}), noEngine);
     const started = await gateway.chat('small', { messages: [{ role: 'user', content: 'Salut' }] });
     expect(started.target).toBe('p0/mistral-small-latest');
@@ -65,7 +68,9 @@ describe('gateway', () => {
     const config = await gatewayOver([{ kind: 'status', status: 400, message: 'bad field' }], []);
     config.models.push({ name: 'small', targets: [{ provider: 'p0' }, { provider: 'p1' }] });
     const gateway = new Gateway(buildCatalog(config, {}), noEngine);
-    const error = await gateway.chat('small', { messages: [{ role: 'user', content: 'x' }] }).catch((e) => e);
+    const error = await gateway
+      .chat('small', { messages: [{ role: 'user', content: 'x' }] })
+      .catch((e) => e);
     expect(isSalonError(error) && error.status).toBe(400);
     expect(String(error.message)).toMatch(/bad field/);
     expect(upstreams[1]!.requests).toHaveLength(0);
@@ -89,7 +94,10 @@ describe('model catalog', () => {
       ['Mistral-7B.Q4', undefined],
       ['other', undefined],
     ]);
-    expect(catalog.providers['Mistral-7B.Q4']).toEqual({ type: 'llama', model_path: '/m/Mistral-7B.Q4.gguf' });
+    expect(catalog.providers['Mistral-7B.Q4']).toEqual({
+      type: 'llama',
+      model_path: '/m/Mistral-7B.Q4.gguf',
+    });
   });
 
   it('leaves `small` to the config when it defines it', () => {
@@ -102,5 +110,33 @@ describe('model catalog', () => {
     );
     expect(catalog.routes.find((r) => r.name === 'small')!.targets).toEqual([{ provider: 'up' }]);
     expect(catalog.routes.map((r) => r.name)).toContain('tiny');
+  });
+});
+
+describe('gateway.addLocalModel', () => {
+  it('serves a file that appeared after start, as `small` when nothing else is', async () => {
+    const gateway = new Gateway(buildCatalog({ providers: {}, models: [] }, {}), noEngine);
+    expect(gateway.addLocalModel({ id: 'tiny', path: '/models/tiny.gguf' })).toBe(true);
+    expect(gateway.listModels()).toEqual([
+      { name: 'small', aliasOf: 'tiny', targets: [{ provider: 'tiny' }], fallbacks: [] },
+      { name: 'tiny', targets: [{ provider: 'tiny' }], fallbacks: [] },
+    ]);
+    expect(gateway.provider('tiny')).toBeDefined();
+    expect(gateway.addLocalModel({ id: 'other', path: '/models/other.gguf' })).toBe(true);
+    expect(gateway.listModels().find((route) => route.name === 'small')?.aliasOf).toBe('tiny');
+  });
+
+  it('leaves names the config or an earlier file took', async () => {
+    const config = await gatewayOver([{ kind: 'reply', text: 'from the config' }]);
+    config.models.push({ name: 'tiny', targets: [{ provider: 'p0' }] });
+    const gateway = new Gateway(buildCatalog(config, {}), noEngine);
+    expect(gateway.addLocalModel({ id: 'tiny', path: '/models/tiny.gguf' })).toBe(false);
+    const started = await gateway.chat('tiny', { messages: [{ role: 'user', content: 'x' }] });
+    expect(await collect(started.parts)).toBe('from the config');
+    // A provider named like the file: the route gets a provider of its own.
+    expect(gateway.addLocalModel({ id: 'p0', path: '/models/p0.gguf' })).toBe(true);
+    expect(gateway.listModels().find((route) => route.name === 'p0')?.targets).toEqual([
+      { provider: 'file:p0' },
+    ]);
   });
 });

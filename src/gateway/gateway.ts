@@ -2,14 +2,14 @@
 // answers. A target that fails before its first part is skipped for the next one, then for
 // the model's fallbacks; once a part has been delivered the stream is committed to it.
 import { isSalonError, modelNotFound } from '../lib/errors.js';
-import type { ModelCatalog, ModelRoute } from './model-catalog.js';
+import {
+  defaultAlias,
+  type LocalModelFile,
+  type ModelCatalog,
+  type ModelRoute,
+} from './model-catalog.js';
 import { createProvider, type ProviderDependencies } from './providers/create-provider.js';
-import type {
-  ChatRequest,
-  CompletionRequest,
-  Provider,
-  StreamPart,
-} from './providers/types.js';
+import type { ChatRequest, CompletionRequest, Provider, StreamPart } from './providers/types.js';
 
 /** A stream that has produced its first part, and the target that produced it. */
 export interface StartedStream {
@@ -27,7 +27,10 @@ export class Gateway {
   private readonly providers = new Map<string, Provider>();
   private readonly routes = new Map<string, ModelRoute>();
 
-  constructor(catalog: ModelCatalog, dependencies: ProviderDependencies) {
+  constructor(
+    catalog: ModelCatalog,
+    private readonly dependencies: ProviderDependencies,
+  ) {
     for (const [name, config] of Object.entries(catalog.providers)) {
       this.providers.set(name, createProvider(name, config, dependencies));
     }
@@ -37,6 +40,29 @@ export class Gateway {
   /** The model names clients can use, aliases first. */
   listModels(): ModelRoute[] {
     return [...this.routes.values()].sort((a, b) => Number(!a.aliasOf) - Number(!b.aliasOf));
+  }
+
+  /**
+   * Serves a GGUF file that appeared after start (a finished pull) under its id, and as
+   * `small` when no model has that name yet, as at start. False when the id is already taken:
+   * config and earlier files win, as in `buildCatalog`.
+   */
+  addLocalModel(file: LocalModelFile): boolean {
+    if (this.routes.has(file.id)) return false;
+    const providerName = this.providers.has(file.id) ? `file:${file.id}` : file.id;
+    if (this.providers.has(providerName)) return false;
+    const config = { type: 'llama' as const, model_path: file.path };
+    this.providers.set(providerName, createProvider(providerName, config, this.dependencies));
+    const route: ModelRoute = {
+      name: file.id,
+      targets: [{ provider: providerName }],
+      fallbacks: [],
+    };
+    this.routes.set(file.id, route);
+    if (!this.routes.has(defaultAlias)) {
+      this.routes.set(defaultAlias, { ...route, name: defaultAlias, aliasOf: file.id });
+    }
+    return true;
   }
 
   /** True when no model is configured or found. */
@@ -79,7 +105,9 @@ export class Gateway {
       const iterator = stream[Symbol.asyncIterator]();
       try {
         const first = await iterator.next();
-        const target = candidate.model ? `${candidate.provider}/${candidate.model}` : candidate.provider;
+        const target = candidate.model
+          ? `${candidate.provider}/${candidate.model}`
+          : candidate.provider;
         return { model, target, parts: resume(first, iterator) };
       } catch (error) {
         lastError = error;
@@ -90,7 +118,10 @@ export class Gateway {
   }
 
   /** The route's targets, then each fallback's, each model visited once. */
-  private *candidates(route: ModelRoute, seen = new Set<string>()): Generator<{ provider: string; model?: string }> {
+  private *candidates(
+    route: ModelRoute,
+    seen = new Set<string>(),
+  ): Generator<{ provider: string; model?: string }> {
     if (seen.has(route.name)) return;
     seen.add(route.name);
     yield* route.targets;

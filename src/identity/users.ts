@@ -123,6 +123,17 @@ export async function findUserById(db: Kysely<Database>, id: string): Promise<Us
   return row && toUser(row);
 }
 
+/** Every account, oldest first. */
+export async function listUsers(db: Kysely<Database>): Promise<User[]> {
+  const rows = await db
+    .selectFrom('users')
+    .selectAll()
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute();
+  return rows.map(toUser);
+}
+
 /** How many accounts exist (disabled ones included). */
 export async function countUsers(db: Kysely<Database>): Promise<number> {
   const row = await db

@@ -52,8 +52,11 @@ export function isSalonError(error: unknown): error is SalonError {
 }
 
 /** 400: the request is malformed or names an invalid value. */
-export const badRequest = (message: string, param: string | null = null, code = 'invalid_request') =>
-  new SalonError(code, message, { status: 400, type: 'invalid_request_error', param });
+export const badRequest = (
+  message: string,
+  param: string | null = null,
+  code = 'invalid_request',
+) => new SalonError(code, message, { status: 400, type: 'invalid_request_error', param });
 
 /** 401: no credentials or wrong ones. */
 export const unauthorized = (message = 'Missing or invalid API key.', code = 'invalid_api_key') =>

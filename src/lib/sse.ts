@@ -46,3 +46,8 @@ export async function* parseSse(
 export function sseData(data: string): string {
   return `data: ${data}\n\n`;
 }
+
+/** Frames one event with its `id:` and `event:` name (`data` must hold no raw newline, as JSON). */
+export function sseEvent(event: { id: number | string; event: string; data: string }): string {
+  return `id: ${event.id}\nevent: ${event.event}\ndata: ${event.data}\n\n`;
+}

@@ -3,6 +3,7 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { ServerContext } from './context.js';
 import { installErrorHandler } from './error-handler.js';
+import { apiRoutes } from './routes/api/index.js';
 import { healthRoutes } from './routes/health.js';
 import { v1Routes } from './routes/v1/index.js';
 
@@ -35,5 +36,6 @@ export async function buildApp(
   });
   healthRoutes(app, context);
   await app.register(async (scope) => v1Routes(scope, context));
+  await app.register(async (scope) => apiRoutes(scope, context));
   return app;
 }

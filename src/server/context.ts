@@ -1,15 +1,21 @@
+import type { RunBus } from '../bus/bus.js';
+import type { RunManager } from '../chat/run-manager.js';
 import type { VerifiedApiKey } from '../identity/api-keys.js';
 import type { Settings } from '../config/settings.js';
 import type { Gateway } from '../gateway/gateway.js';
 import type { Store } from '../store/create-database.js';
 import type { Metrics } from './metrics.js';
 
-/** What the routes share: settings, storage, the gateway and metrics. */
+/** What the routes share: settings, storage, the gateway, metrics, the bus and the runs. */
 export interface ServerContext {
   settings: Settings;
   store: Store;
   gateway: Gateway;
   metrics: Metrics;
+  /** Run events and cancel signals, shared by every replica. */
+  bus: RunBus;
+  /** The chat replies this process is generating. */
+  runs: RunManager;
 }
 
 declare module 'fastify' {

@@ -7,6 +7,7 @@ import { loadModel } from '../engine/llama-engine.js';
 import { Gateway } from '../gateway/gateway.js';
 import { buildCatalog } from '../gateway/model-catalog.js';
 import { openDatabase, type Store } from '../store/create-database.js';
+import { openChatRuntime } from './chat-runtime.js';
 import type { ServerContext } from './context.js';
 import { createMetrics } from './metrics.js';
 
@@ -25,17 +26,26 @@ export async function createGateway(settings: Settings): Promise<Gateway> {
   });
 }
 
-/** Opens storage (running migrations) and the gateway. */
-export async function openRuntime(settings: Settings): Promise<ServerContext & { close(): Promise<void> }> {
-  const store: Store = await openDatabase({ databaseUrl: settings.databaseUrl, dataDir: settings.dataDir });
+/** Opens storage (running migrations), the gateway, and the chat's bus and runs. */
+export async function openRuntime(
+  settings: Settings,
+): Promise<ServerContext & { close(): Promise<void> }> {
+  const store: Store = await openDatabase({
+    databaseUrl: settings.databaseUrl,
+    dataDir: settings.dataDir,
+  });
   try {
     const gateway = await createGateway(settings);
+    const chat = await openChatRuntime(settings, store, gateway);
     return {
       settings,
       store,
       gateway,
       metrics: createMetrics(),
+      bus: chat.bus,
+      runs: chat.runs,
       async close() {
+        await chat.close();
         await gateway.close();
         await store.close();
       },

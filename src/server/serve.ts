@@ -1,7 +1,7 @@
 // `salon serve`: opens the runtime, creates the owner from env on first start, listens, and
 // shuts down cleanly on SIGINT/SIGTERM.
 import type { Settings } from '../config/settings.js';
-import { countUsers, createUser } from '../identity/users.js';
+import { setupOwnerIfNone } from '../identity/setup-owner.js';
 import { buildApp } from './app.js';
 import { noModelHint } from './routes/v1/models.js';
 import { openRuntime } from './runtime.js';
@@ -9,13 +9,12 @@ import { openRuntime } from './runtime.js';
 /** Starts Salon and resolves once it listens; returns a function that stops it. */
 export async function serve(settings: Settings): Promise<{ url: string; stop(): Promise<void> }> {
   const runtime = await openRuntime(settings);
-  if (settings.adminEmail && settings.adminPassword && (await countUsers(runtime.store.db)) === 0) {
-    await createUser(runtime.store.db, {
+  if (settings.adminEmail && settings.adminPassword) {
+    const owner = await setupOwnerIfNone(runtime.store.db, {
       email: settings.adminEmail,
       password: settings.adminPassword,
-      role: 'owner',
     });
-    console.error(`Created the owner account ${settings.adminEmail}.`);
+    if (owner) console.error(`Created the owner account ${owner.email}.`);
   }
   const app = await buildApp(runtime, { logger: { level: process.env.SALON_LOG_LEVEL ?? 'warn' } });
   const address = await app.listen({ port: settings.port, host: settings.host });

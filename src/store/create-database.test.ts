@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { storeTargets, type TestDatabase } from '../../tests/helpers/stores.js';
 import { isConfigError } from '../lib/errors.js';
 import { openDatabase, type Store } from './create-database.js';
+import { migrationNames } from './migrate.js';
 
 const targets = await storeTargets('store migrations');
 
@@ -43,13 +44,13 @@ describe.each(targets)('openDatabase on $dialect', (target) => {
       expect(store.dialect).toBe(target.dialect);
       expect(await store.db.selectFrom('users').selectAll().execute()).toEqual([]);
       expect(await store.db.selectFrom('api_keys').selectAll().execute()).toEqual([]);
-      expect(await appliedMigrations(store)).toEqual(['0001-initial']);
+      expect(await appliedMigrations(store)).toEqual(migrationNames);
       await store.db.insertInto('users').values(user).execute();
     } finally {
       await store.close();
     }
     const again = await database.open();
-    expect(await appliedMigrations(again)).toEqual(['0001-initial']);
+    expect(await appliedMigrations(again)).toEqual(migrationNames);
     expect(await again.db.selectFrom('users').select('email').execute()).toEqual([
       { email: user.email },
     ]);
@@ -80,7 +81,7 @@ describe.each(targets)('concurrent first opens on $dialect', (target) => {
     const database = await target.createDatabase();
     try {
       const stores = await Promise.all([database.open(), database.open(), database.open()]);
-      for (const store of stores) expect(await appliedMigrations(store)).toEqual(['0001-initial']);
+      for (const store of stores) expect(await appliedMigrations(store)).toEqual(migrationNames);
       await Promise.all(stores.map((store) => store.close()));
     } finally {
       await database.drop();
@@ -113,7 +114,7 @@ describe.each(targets)('concurrent first opens from separate processes on $diale
         );
       await Promise.all([run(), run(), run(), run()]);
       const store = await database.open();
-      expect(await appliedMigrations(store)).toEqual(['0001-initial']);
+      expect(await appliedMigrations(store)).toEqual(migrationNames);
       await store.close();
     } finally {
       await database.drop();

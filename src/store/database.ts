@@ -43,10 +43,123 @@ export interface ApiKeysTable {
   revoked_at: Timestamp | null;
 }
 
+/** `sessions`: one row per web sign-in; `id` is the SHA-256 of the cookie's token, never the token. */
+export interface SessionsTable {
+  id: string;
+  user_id: string;
+  csrf_token: string;
+  created_at: Timestamp;
+  last_seen_at: Timestamp;
+  expires_at: Timestamp;
+  ip: string | null;
+  user_agent: string | null;
+}
+
+/** `login_attempts`: sign-in attempts in the current window, per hash of email and address. */
+export interface LoginAttemptsTable {
+  key: string;
+  count: number;
+  window_started_at: Timestamp;
+}
+
+/** `settings`: instance-wide settings, one JSON value per key. */
+export interface SettingsTable {
+  key: string;
+  value: string;
+  updated_at: Timestamp;
+}
+
+/** `folders`: a user's named groups of conversations. */
+export interface FoldersTable {
+  id: string;
+  user_id: string;
+  name: string;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+/** `conversations`: one chat, owned by one user; its messages form a tree. */
+export interface ConversationsTable {
+  id: string;
+  user_id: string;
+  /** Empty until the user names it or the title model has answered. */
+  title: string;
+  /** The model new replies use unless a request names another; null for the default. */
+  model: string | null;
+  system_prompt: string | null;
+  folder_id: string | null;
+  pinned: number;
+  archived: number;
+  /** The message whose branch is shown (no foreign key: messages reference conversations). */
+  selected_leaf_id: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  /** When a message was last added; the conversation list is ordered by it. */
+  last_activity_at: Timestamp;
+}
+
+/** Who wrote a message. */
+export type MessageRole = 'user' | 'assistant' | 'system';
+
+/** Where a message's text stands: assistant messages are `streaming` while their run lives. */
+export type MessageStatus = 'complete' | 'streaming' | 'interrupted' | 'stopped' | 'error';
+
+/**
+ * `messages`: one row per message, each pointing at its parent (null for a root). On SQLite the
+ * table also has an integer `rowid` column (the full-text index's key), and on PostgreSQL a
+ * generated `search_vector`; neither is listed here because only the search files read them.
+ */
+export interface MessagesTable {
+  id: string;
+  conversation_id: string;
+  parent_id: string | null;
+  role: MessageRole;
+  content: string;
+  model: string | null;
+  status: MessageStatus;
+  error: string | null;
+  /** The run that generates (or generated) an assistant message. */
+  run_id: string | null;
+  prompt_tokens: number | null;
+  completion_tokens: number | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+/** `shares`: a public read-only link to a conversation; `id` is the secret token. */
+export interface SharesTable {
+  id: string;
+  conversation_id: string;
+  user_id: string;
+  created_at: Timestamp;
+  revoked_at: Timestamp | null;
+}
+
+/** A thumbs up or down. */
+export type FeedbackRating = 'up' | 'down';
+
+/** `feedback`: at most one rating per message. */
+export interface FeedbackTable {
+  message_id: string;
+  user_id: string;
+  rating: FeedbackRating;
+  comment: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
 /** Every table Salon stores. */
 export interface Database {
   users: UsersTable;
   api_keys: ApiKeysTable;
+  folders: FoldersTable;
+  conversations: ConversationsTable;
+  messages: MessagesTable;
+  shares: SharesTable;
+  feedback: FeedbackTable;
+  sessions: SessionsTable;
+  login_attempts: LoginAttemptsTable;
+  settings: SettingsTable;
 }
 
 /** The stored form of an instant (defaults to now). */

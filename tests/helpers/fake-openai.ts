@@ -5,7 +5,15 @@ import type { AddressInfo } from 'node:net';
 
 /** What the fake does with one request. */
 export type FakeBehaviour =
-  | { kind: 'reply'; text: string; chunks?: number }
+  | {
+      kind: 'reply';
+      text: string;
+      chunks?: number;
+      /** A slow stream: wait this long before the first chunk (headers go out at once). */
+      firstChunkDelayMs?: number;
+      /** …and this long between chunks. */
+      chunkDelayMs?: number;
+    }
   | { kind: 'status'; status: number; message?: string; headers?: Record<string, string> }
   | { kind: 'reset' };
 
@@ -69,7 +77,11 @@ export async function startFakeOpenAI(
       );
     }
     response.writeHead(200, { 'content-type': 'text/event-stream' });
-    for (const piece of pieces) {
+    const pause = (ms = 0) => ms > 0 && new Promise((resolve) => setTimeout(resolve, ms));
+    await pause(behaviour.firstChunkDelayMs);
+    for (const [index, piece] of pieces.entries()) {
+      if (index > 0) await pause(behaviour.chunkDelayMs);
+      if (response.destroyed || request.socket.destroyed) return; // the client went away
       const choice = chat
         ? { index: 0, delta: { content: piece }, finish_reason: null }
         : { index: 0, text: piece, finish_reason: null };

@@ -1,7 +1,12 @@
 // The embedded engine as a provider: the model loads on first use so that the server
 // starts at once and a model that is never asked for costs nothing.
 import type { LlamaProviderConfig } from '../../config/schema.js';
-import type { EngineMessage, EngineModel, GenerateOptions, LoadOptions } from '../../engine/types.js';
+import type {
+  EngineMessage,
+  EngineModel,
+  GenerateOptions,
+  LoadOptions,
+} from '../../engine/types.js';
 import { badRequest } from '../../lib/errors.js';
 import {
   messageText,

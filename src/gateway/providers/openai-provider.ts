@@ -83,7 +83,11 @@ export class OpenAIProvider implements Provider {
       });
     } catch (error) {
       if (request.signal?.aborted) throw error;
-      throw upstreamError(`provider '${this.name}' is unreachable: ${describe(error)}`, true, error);
+      throw upstreamError(
+        `provider '${this.name}' is unreachable: ${describe(error)}`,
+        true,
+        error,
+      );
     }
     if (response.statusCode >= 400) throw await this.httpError(response);
     let finishReason: FinishReason = 'stop';
@@ -91,10 +95,12 @@ export class OpenAIProvider implements Provider {
     for await (const event of parseSse(response.body)) {
       if (event.data === '[DONE]') break;
       const chunk = JSON.parse(event.data) as WireChunk;
-      if (chunk.error) throw upstreamError(`provider '${this.name}': ${chunk.error.message}`, false);
+      if (chunk.error)
+        throw upstreamError(`provider '${this.name}': ${chunk.error.message}`, false);
       const choice = chunk.choices?.[0];
       const text = choice?.delta?.content ?? choice?.text;
-      if (text) yield { type: 'text-delta', text, logprobs: mapLogprobs(choice?.logprobs?.content) };
+      if (text)
+        yield { type: 'text-delta', text, logprobs: mapLogprobs(choice?.logprobs?.content) };
       if (choice?.finish_reason || chunk.usage) {
         finishReason = (choice?.finish_reason as FinishReason | undefined) ?? finishReason;
         if (chunk.usage) usage = chunk.usage;
@@ -103,7 +109,9 @@ export class OpenAIProvider implements Provider {
     yield {
       type: 'finish',
       finishReason,
-      usage: usage ? { promptTokens: usage.prompt_tokens, completionTokens: usage.completion_tokens } : undefined,
+      usage: usage
+        ? { promptTokens: usage.prompt_tokens, completionTokens: usage.completion_tokens }
+        : undefined,
     };
   }
 

@@ -1,6 +1,10 @@
 // The one interface every provider adapter implements. Provider wire formats stop at the
 // adapter: the gateway and the HTTP edge see only these typed parts.
-import type { FinishReason as EngineFinishReason, TokenLogprob, Usage } from '../../engine/types.js';
+import type {
+  FinishReason as EngineFinishReason,
+  TokenLogprob,
+  Usage,
+} from '../../engine/types.js';
 
 export type { TokenLogprob, Usage };
 

@@ -2,7 +2,11 @@
 // providers can forward them; the embedded engine ignores them.
 import { z } from 'zod';
 import { badRequest } from '../../../lib/errors.js';
-import type { ChatRequest, CompletionRequest, GenerationRequest } from '../../../gateway/providers/types.js';
+import type {
+  ChatRequest,
+  CompletionRequest,
+  GenerationRequest,
+} from '../../../gateway/providers/types.js';
 
 const contentPart = z.looseObject({ type: z.string(), text: z.string().optional() });
 

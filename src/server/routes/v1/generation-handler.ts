@@ -3,7 +3,12 @@
 // point is a proper HTTP error; after it, an error is an in-stream `error` event.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { StartedStream } from '../../../gateway/gateway.js';
-import type { FinishReason, StreamPart, TokenLogprob, Usage } from '../../../gateway/providers/types.js';
+import type {
+  FinishReason,
+  StreamPart,
+  TokenLogprob,
+  Usage,
+} from '../../../gateway/providers/types.js';
 import { isSalonError } from '../../../lib/errors.js';
 import type { Metrics } from '../../metrics.js';
 import { doneFrame, wireError } from './openai-wire.js';
@@ -66,7 +71,10 @@ export async function streamParts(
       if (part.type === 'text-delta') {
         if (firstToken) {
           firstToken = false;
-          metrics.timeToFirstToken.observe({ model: started.model }, (performance.now() - startedAt) / 1000);
+          metrics.timeToFirstToken.observe(
+            { model: started.model },
+            (performance.now() - startedAt) / 1000,
+          );
         }
         // Respect a slow reader: wait for the socket to drain instead of buffering without end.
         if (!response.write(format.delta(part.text, part.logprobs))) await drained(response);
@@ -83,7 +91,12 @@ export async function streamParts(
     if (!response.destroyed) {
       const body = isSalonError(error)
         ? wireError(error)
-        : wireError({ message: 'The generation failed.', type: 'server_error', param: null, code: 'internal_error' });
+        : wireError({
+            message: 'The generation failed.',
+            type: 'server_error',
+            param: null,
+            code: 'internal_error',
+          });
       response.end(`data: ${JSON.stringify(body)}\n\n`);
     }
     if (!isSalonError(error)) reply.log.error({ err: error }, 'stream failed');
@@ -107,7 +120,10 @@ export async function collectParts(
     if (part.type === 'text-delta') {
       if (first) {
         first = false;
-        metrics.timeToFirstToken.observe({ model: started.model }, (performance.now() - startedAt) / 1000);
+        metrics.timeToFirstToken.observe(
+          { model: started.model },
+          (performance.now() - startedAt) / 1000,
+        );
       }
       text += part.text;
       if (part.logprobs) (logprobs ??= []).push(...part.logprobs);
@@ -120,7 +136,12 @@ export async function collectParts(
   return { text, logprobs, finishReason, usage };
 }
 
-function record(metrics: Metrics, model: string, finishReason: string, usage: Usage | undefined): void {
+function record(
+  metrics: Metrics,
+  model: string,
+  finishReason: string,
+  usage: Usage | undefined,
+): void {
   metrics.generations.inc({ model, finish_reason: finishReason });
   if (usage) {
     metrics.tokens.inc({ model, kind: 'prompt' }, usage.promptTokens);

@@ -8,7 +8,11 @@ import type { SalonError } from '../../../lib/errors.js';
 export function wireUsage(usage: Usage | undefined) {
   const prompt = usage?.promptTokens ?? 0;
   const completion = usage?.completionTokens ?? 0;
-  return { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion };
+  return {
+    prompt_tokens: prompt,
+    completion_tokens: completion,
+    total_tokens: prompt + completion,
+  };
 }
 
 /** OpenAI's chat `logprobs.content` entries. */

@@ -1,0 +1,57 @@
+import type { FeedbackRating, MessageRole, MessageStatus, Timestamp } from '../store/database.js';
+
+/** A rating left on a message. */
+export interface Feedback {
+  rating: FeedbackRating;
+  comment: string | null;
+}
+
+/** A message as the API shows it (docs/web-api.md). */
+export interface Message {
+  id: string;
+  conversationId: string;
+  parentId: string | null;
+  role: MessageRole;
+  content: string;
+  model: string | null;
+  status: MessageStatus;
+  error: string | null;
+  runId: string | null;
+  feedback: Feedback | null;
+  createdAt: string;
+}
+
+/** The columns `toMessage` reads: a `messages` row plus its feedback, if any. */
+export interface MessageRow {
+  id: string;
+  conversation_id: string;
+  parent_id: string | null;
+  role: MessageRole;
+  content: string;
+  model: string | null;
+  status: MessageStatus;
+  error: string | null;
+  run_id: string | null;
+  prompt_tokens: number | null;
+  completion_tokens: number | null;
+  created_at: Timestamp;
+  rating: FeedbackRating | null;
+  comment: string | null;
+}
+
+/** Maps a message row (joined with its feedback) to its record. */
+export function toMessage(row: MessageRow): Message {
+  return {
+    id: row.id,
+    conversationId: row.conversation_id,
+    parentId: row.parent_id,
+    role: row.role,
+    content: row.content,
+    model: row.model,
+    status: row.status,
+    error: row.error,
+    runId: row.run_id,
+    feedback: row.rating ? { rating: row.rating, comment: row.comment } : null,
+    createdAt: row.created_at,
+  };
+}

@@ -1,0 +1,85 @@
+// Writes a streaming reply's text to its row as it grows, and its final state at the end.
+import type { Kysely } from 'kysely';
+import type { Usage } from '../gateway/types.js';
+import { toTimestamp, type Database, type MessageStatus } from '../store/database.js';
+
+/**
+ * How often the growing text is written. Clients follow the bus, not the row, so this only
+ * bounds what a crash loses and what a reload shows; 250 ms is also far below any threshold at
+ * which a run would be judged dead from a stale row (leases count in tens of seconds).
+ */
+export const defaultFlushIntervalMs = 250;
+
+/** How a reply ended. */
+export interface FinalState {
+  status: Exclude<MessageStatus, 'streaming'>;
+  error: string | null;
+  usage: Usage | null;
+}
+
+/** Accumulates one assistant message's text and flushes it to the database. */
+export class MessageWriter {
+  private text = '';
+  private written = '';
+  private timer?: NodeJS.Timeout;
+  // Writes run one after another so an older flush can never land after a newer one.
+  private writes: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly messageId: string,
+    private readonly intervalMs: number,
+    private readonly onError: (error: unknown) => void,
+  ) {}
+
+  /** The text so far. */
+  get content(): string {
+    return this.text;
+  }
+
+  /** Adds text; it reaches the row within the flush interval. */
+  append(text: string): void {
+    this.text += text;
+    this.timer ??= setTimeout(() => {
+      this.timer = undefined;
+      this.enqueue(() => this.flush());
+    }, this.intervalMs);
+  }
+
+  /** Writes the whole text with the final status, after any pending flush. */
+  async finish(state: FinalState): Promise<void> {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    await this.writes;
+    await this.db
+      .updateTable('messages')
+      .set({
+        content: this.text,
+        status: state.status,
+        error: state.error,
+        prompt_tokens: state.usage?.promptTokens ?? null,
+        completion_tokens: state.usage?.completionTokens ?? null,
+        updated_at: toTimestamp(),
+      })
+      .where('id', '=', this.messageId)
+      .execute();
+  }
+
+  private enqueue(write: () => Promise<void>): void {
+    this.writes = this.writes.then(write).catch(this.onError);
+  }
+
+  private async flush(): Promise<void> {
+    const text = this.text;
+    if (text === this.written) return;
+    // Only while streaming: a row already marked otherwise (interrupted by a restart of another
+    // process) is not brought back by a late flush.
+    await this.db
+      .updateTable('messages')
+      .set({ content: text, updated_at: toTimestamp() })
+      .where('id', '=', this.messageId)
+      .where('status', '=', 'streaming')
+      .execute();
+    this.written = text;
+  }
+}

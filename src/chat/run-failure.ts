@@ -1,0 +1,14 @@
+import { isSalonError } from '../lib/errors.js';
+
+/**
+ * What the user is told when a reply fails. A client error (the prompt is too long, a limit)
+ * says what it is; server-side failures stay generic, since their messages name upstream
+ * hosts and addresses: the full error goes to the server log.
+ */
+export function describeRunFailure(error: unknown): string {
+  if (isSalonError(error) && error.status < 500) return error.message;
+  if (isSalonError(error) && error.isRetryable) {
+    return 'The model is busy or unreachable right now. Try again in a moment.';
+  }
+  return 'The model failed to answer.';
+}

@@ -1,0 +1,93 @@
+// Signing in and out of the web UI (docs/web-api.md, "Sessions and CSRF").
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { authenticate } from '../../../identity/authenticate.js';
+import { getInstanceSettings } from '../../../identity/instance-settings.js';
+import { clearLoginAttempts, countLoginAttempt } from '../../../identity/login-limiter.js';
+import { dummyPasswordHash } from '../../../identity/password-hash.js';
+import { pruneExpired } from '../../../identity/prune-expired.js';
+import { createSession, revokeSession, revokeUserSessions } from '../../../identity/sessions.js';
+import { isSetupRequired, setupOwner } from '../../../identity/setup-owner.js';
+import { createUser, type User } from '../../../identity/users.js';
+import { forbidden, unauthorized } from '../../../lib/errors.js';
+import type { ServerContext } from '../../context.js';
+import { parseBody } from './parse-body.js';
+import { toPublicUser } from './public-user.js';
+import { clearSessionCookie, setSessionCookie } from './session-cookie.js';
+import { requireUser } from './session-hooks.js';
+
+// Lengths are checked precisely by createUser; these bounds only keep junk out of the parser.
+const credentials = z.object({ email: z.string().max(1000), password: z.string().max(4096) });
+const setupBody = credentials.extend({ displayName: z.string().max(200).optional() });
+// Routes that sign in have no CSRF token yet: the session hooks check `Origin` instead.
+const signIn = { config: { csrf: 'origin' as const } };
+
+/** GET /api/auth/state; POST /api/auth/setup, login, signup, logout, logout-all. */
+export function authRoutes(app: FastifyInstance, context: ServerContext): void {
+  const db = context.store.db;
+  // Computed now, so the first sign-in with an unknown email is not slower than the others.
+  void dummyPasswordHash();
+
+  async function startSession(request: FastifyRequest, reply: FastifyReply, user: User) {
+    // Whoever was signed in on this browser before is not any more.
+    if (request.session) await revokeSession(db, request.session.id);
+    const { token, session } = await createSession(db, {
+      userId: user.id,
+      ip: request.ip,
+      userAgent: request.headers['user-agent'],
+    });
+    setSessionCookie(request, reply, token);
+    reply.header('cache-control', 'no-store'); // it carries the CSRF token
+    return { user: toPublicUser(user), csrfToken: session.csrfToken };
+  }
+
+  app.get('/api/auth/state', async (request, reply) => {
+    reply.header('cache-control', 'no-store');
+    const [setupRequired, settings] = await Promise.all([
+      isSetupRequired(db),
+      getInstanceSettings(db),
+    ]);
+    return {
+      setupRequired,
+      signupEnabled: settings.signupEnabled,
+      user: request.user ? toPublicUser(request.user) : null,
+      ...(request.session && { csrfToken: request.session.csrfToken }),
+    };
+  });
+
+  app.post('/api/auth/setup', signIn, async (request, reply) => {
+    const user = await setupOwner(db, parseBody(setupBody, request.body));
+    return startSession(request, reply, user);
+  });
+
+  app.post('/api/auth/login', signIn, async (request, reply) => {
+    const { email, password } = parseBody(credentials, request.body);
+    await countLoginAttempt(db, email, request.ip);
+    const user = await authenticate(db, email, password);
+    if (!user) throw unauthorized('Wrong email or password.', 'invalid_credentials');
+    await clearLoginAttempts(db, email, request.ip);
+    pruneExpired(db).catch((error: unknown) => request.log.warn({ err: error }, 'prune failed'));
+    return startSession(request, reply, user);
+  });
+
+  app.post('/api/auth/signup', signIn, async (request, reply) => {
+    if (!(await getInstanceSettings(db)).signupEnabled) {
+      throw forbidden('Sign-up is closed: ask an administrator for an account.', 'signup_disabled');
+    }
+    const { email, password } = parseBody(credentials, request.body);
+    const user = await createUser(db, { email, password, role: 'member' });
+    return startSession(request, reply, user);
+  });
+
+  app.post('/api/auth/logout', async (request, reply) => {
+    if (request.session) await revokeSession(db, request.session.id);
+    clearSessionCookie(request, reply);
+    return reply.code(204).send();
+  });
+
+  app.post('/api/auth/logout-all', async (request, reply) => {
+    await revokeUserSessions(db, requireUser(request).id);
+    clearSessionCookie(request, reply);
+    return reply.code(204).send();
+  });
+}

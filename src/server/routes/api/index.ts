@@ -1,0 +1,34 @@
+// The web UI's API (docs/web-api.md). Session hooks come first: every route after them sees
+// `request.user` and is behind the CSRF rule.
+import type { FastifyInstance } from 'fastify';
+import type { ServerContext } from '../../context.js';
+import { authRoutes } from './auth.js';
+import { conversationRoutes } from './conversations.js';
+import { exportRoutes } from './export.js';
+import { feedbackRoutes } from './feedback.js';
+import { folderRoutes } from './folders.js';
+import { messageRoutes } from './messages.js';
+import { modelRoutes } from './models.js';
+import { runRoutes } from './runs.js';
+import { searchRoutes } from './search.js';
+import { sessionHooks } from './session-hooks.js';
+import { settingsRoutes } from './settings.js';
+import { shareRoutes } from './shares.js';
+import { userRoutes } from './users.js';
+
+/** Registers every /api route on `app` (an encapsulated scope). */
+export async function apiRoutes(app: FastifyInstance, context: ServerContext): Promise<void> {
+  await sessionHooks(app, context);
+  authRoutes(app, context);
+  userRoutes(app, context);
+  settingsRoutes(app, context);
+  modelRoutes(app, context);
+  conversationRoutes(app, context);
+  messageRoutes(app, context);
+  runRoutes(app, context);
+  feedbackRoutes(app, context);
+  searchRoutes(app, context);
+  shareRoutes(app, context);
+  exportRoutes(app, context);
+  folderRoutes(app, context);
+}

@@ -1,0 +1,19 @@
+// Request bodies checked with zod, failing as a 400 in the API's error shape that names the field.
+import type { z } from 'zod';
+import { badRequest } from '../../../lib/errors.js';
+
+/** The body as `schema` reads it, or a 400 naming the first bad field. */
+export function parseBody<T extends z.ZodType>(schema: T, body: unknown): z.infer<T> {
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) {
+    throw badRequest('The request body must be a JSON object.');
+  }
+  const result = schema.safeParse(body);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0]!;
+  const param = issue.path.map(String).join('.') || null;
+  const message =
+    issue.code === 'invalid_type' && issue.input === undefined
+      ? `${param} is required`
+      : `${param ? param + ': ' : ''}${issue.message}`;
+  throw badRequest(message, param);
+}

@@ -1,0 +1,28 @@
+import type { FastifyInstance } from 'fastify';
+import { createShare, readShare, revokeShare } from '../../../chat/shares.js';
+import type { ServerContext } from '../../context.js';
+import { idParam } from './route-input.js';
+import { requireUser } from './session-hooks.js';
+
+/** POST /api/conversations/:id/share, DELETE /api/shares/:id, and the public GET /api/shares/:id. */
+export function shareRoutes(app: FastifyInstance, context: ServerContext): void {
+  const db = context.store.db;
+
+  app.post('/api/conversations/:id/share', async (request, reply) => {
+    const user = requireUser(request);
+    return reply.code(201).send(await createShare(db, user.id, idParam(request)));
+  });
+
+  app.delete('/api/shares/:id', async (request, reply) => {
+    const user = requireUser(request);
+    await revokeShare(db, user.id, idParam(request));
+    return reply.code(204).send();
+  });
+
+  // No sign-in: the token is the permission. Not cached anywhere, so a revoke takes effect at once.
+  app.get('/api/shares/:id', async (request, reply) => {
+    const shared = await readShare(db, idParam(request));
+    reply.header('cache-control', 'no-store').header('x-robots-tag', 'noindex');
+    return shared;
+  });
+}

@@ -1,0 +1,32 @@
+// Accounts, managed by owners and admins from the web UI.
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { createUser, listUsers } from '../../../identity/users.js';
+import type { ServerContext } from '../../context.js';
+import { parseBody } from './parse-body.js';
+import { toPublicUser } from './public-user.js';
+import { requireRole } from './session-hooks.js';
+
+// An instance has one owner, made by the first-run setup: nobody creates another here.
+const newUser = z.object({
+  email: z.string().max(1000),
+  password: z.string().max(4096),
+  role: z.enum(['admin', 'member']),
+  displayName: z.string().max(200).optional(),
+});
+
+/** GET /api/users and POST /api/users, for owners and admins. */
+export function userRoutes(app: FastifyInstance, context: ServerContext): void {
+  const db = context.store.db;
+
+  app.get('/api/users', async (request) => {
+    requireRole(request, 'owner', 'admin');
+    return { users: (await listUsers(db)).map(toPublicUser) };
+  });
+
+  app.post('/api/users', async (request, reply) => {
+    requireRole(request, 'owner', 'admin');
+    const user = await createUser(db, parseBody(newUser, request.body));
+    return reply.code(201).send(toPublicUser(user));
+  });
+}

@@ -1,0 +1,104 @@
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { installErrorHandler } from './error-handler.js';
+import { webUi } from './web-ui.js';
+
+let root: string;
+let app: FastifyInstance;
+
+async function buildApp(webRoot: string): Promise<FastifyInstance> {
+  const instance = Fastify();
+  installErrorHandler(instance, 1024);
+  instance.get('/v1/models', async () => ({ object: 'list', data: [] }));
+  instance.get('/healthz', async () => ({ status: 'ok' }));
+  await webUi(instance, { root: webRoot });
+  await instance.ready();
+  return instance;
+}
+
+beforeEach(async () => {
+  root = await mkdtemp(path.join(tmpdir(), 'salon-web-'));
+  await mkdir(path.join(root, 'assets'));
+  await writeFile(path.join(root, 'index.html'), '<!doctype html><div id="root"></div>');
+  await writeFile(path.join(root, 'assets', 'index-abc123.js'), 'console.log(1)');
+  await writeFile(path.join(root, 'favicon.svg'), '<svg xmlns="http://www.w3.org/2000/svg"/>');
+  app = await buildApp(root);
+});
+
+afterEach(async () => {
+  await app.close();
+  await rm(root, { recursive: true, force: true });
+});
+
+describe('webUi', () => {
+  it('serves index.html at / with a strict CSP and safe headers', async () => {
+    const response = await app.inject('/');
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['content-type']).toMatch(/^text\/html/);
+    expect(response.body).toContain('<div id="root">');
+    const csp = String(response.headers['content-security-policy']);
+    expect(csp).toContain("default-src 'self'");
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).toContain("object-src 'none'");
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(csp).not.toContain('unsafe-eval');
+    expect(response.headers['x-content-type-options']).toBe('nosniff');
+    expect(response.headers['referrer-policy']).toBe('no-referrer');
+    expect(response.headers['cache-control']).toBe('no-cache');
+  });
+
+  it('falls back to index.html for the SPA routes', async () => {
+    for (const url of ['/c/abc', '/s/xyz?x=1', '/index.html']) {
+      const response = await app.inject(url);
+      expect(response.statusCode, url).toBe(200);
+      expect(response.body).toContain('<div id="root">');
+      expect(response.headers['content-security-policy']).toBeDefined();
+    }
+  });
+
+  it('serves hashed assets with a long immutable cache', async () => {
+    const response = await app.inject('/assets/index-abc123.js');
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['cache-control']).toContain('max-age=31536000');
+    expect(response.headers['cache-control']).toContain('immutable');
+    expect(response.headers['content-security-policy']).toBeUndefined();
+    const icon = await app.inject('/favicon.svg');
+    expect(icon.statusCode).toBe(200);
+    expect(icon.headers['cache-control']).not.toContain('immutable');
+  });
+
+  it('does not swallow 404s of the API, /v1 or missing files', async () => {
+    for (const url of ['/v1/nope', '/api/nope', '/api', '/metrics/x', '/assets/missing.js']) {
+      const response = await app.inject(url);
+      expect(response.statusCode, url).toBe(404);
+      expect(response.json().error.code, url).toBe('unknown_url');
+    }
+    expect((await app.inject('/v1/models')).statusCode).toBe(200);
+    expect((await app.inject('/healthz')).json()).toEqual({ status: 'ok' });
+    expect((await app.inject({ method: 'POST', url: '/c/abc' })).statusCode).toBe(404);
+  });
+
+  it('never serves files outside the root', async () => {
+    for (const url of ['/..%2fpackage.json', '/assets/..%2f..%2fetc%2fpasswd', '/%2e%2e/x.js']) {
+      const response = await app.inject(url);
+      expect(response.statusCode, url).not.toBe(500);
+      expect(response.body, url).not.toContain('root:');
+    }
+  });
+
+  it('explains how to build the UI when web/dist is missing', async () => {
+    const bare = await buildApp(path.join(root, 'missing'));
+    try {
+      const response = await bare.inject('/');
+      expect(response.statusCode).toBe(200);
+      expect(response.body).toContain('npm run build:web');
+      expect(response.headers['content-security-policy']).toBeDefined();
+      expect((await bare.inject('/v1/models')).statusCode).toBe(200);
+    } finally {
+      await bare.close();
+    }
+  });
+});

@@ -1,0 +1,114 @@
+// Serves the web UI (web/dist) at `/`: hashed assets with a one-year cache, index.html for
+// every other GET outside the API (the SPA routes itself), and a strict CSP on HTML.
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
+import fastifyStatic from '@fastify/static';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+
+/** Options for webUi. */
+export interface WebUiOptions {
+  /** The built web UI (web/dist). */
+  root: string;
+}
+
+/** Prefixes that belong to the server: never answered with index.html. */
+const reservedPrefixes = ['/api', '/v1', '/healthz', '/readyz', '/metrics'];
+
+/**
+ * The CSP of every HTML answer. No inline script anywhere; styles only from our own files
+ * (KaTeX and React set element styles through the CSSOM, which CSP does not restrict).
+ */
+export const contentSecurityPolicy = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "font-src 'self'",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "frame-ancestors 'none'",
+  "form-action 'self'",
+].join('; ');
+
+const missingBuildPage = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Salon</title></head>
+<body><h1>Salon</h1><p>The web UI is not built yet. Run <code>npm run build:web</code>,
+then reload this page. The API is up: <a href="/healthz">/healthz</a>.</p></body></html>`;
+
+/** Whether a path belongs to the API or operations routes. */
+export function isReservedPath(pathname: string): boolean {
+  return reservedPrefixes.some(
+    (prefix) => pathname === prefix || pathname.startsWith(`${prefix}/`),
+  );
+}
+
+/** Registers the web UI's routes on the app. */
+export async function webUi(app: FastifyInstance, options: WebUiOptions): Promise<void> {
+  const root = path.resolve(options.root);
+  // serve: false — we route ourselves so unknown paths reach index.html or the 404 handler.
+  await app.register(fastifyStatic, { root, serve: false });
+
+  app.addHook('onSend', async (_request, reply, payload) => {
+    const type = reply.getHeader('content-type');
+    if (typeof type === 'string' && type.startsWith('text/html')) setHtmlHeaders(reply);
+    return payload;
+  });
+
+  app.get('/*', async (request, reply) => {
+    const pathname = decodePath(request.url.split('?')[0] ?? '/');
+    if (pathname === undefined || isReservedPath(pathname)) return reply.callNotFound();
+    const file = await staticFile(root, pathname);
+    if (file) {
+      const immutable = file.startsWith('assets/');
+      return reply.sendFile(file, {
+        // Hashed names never change content; index.html and the rest are revalidated.
+        maxAge: immutable ? 31_536_000_000 : 0,
+        immutable,
+        cacheControl: true,
+      });
+    }
+    // A missing file with an extension (a stale asset, /favicon.ico) is a real 404.
+    if (pathname !== '/index.html' && path.posix.extname(pathname) !== '') {
+      return reply.callNotFound();
+    }
+    if (!(await isFile(path.join(root, 'index.html')))) {
+      return reply.code(200).type('text/html; charset=utf-8').send(missingBuildPage);
+    }
+    reply.header('cache-control', 'no-cache');
+    return reply.sendFile('index.html', { maxAge: 0, cacheControl: false });
+  });
+}
+
+function setHtmlHeaders(reply: FastifyReply): void {
+  reply.header('content-security-policy', contentSecurityPolicy);
+  reply.header('x-content-type-options', 'nosniff');
+  reply.header('referrer-policy', 'no-referrer');
+  reply.header('x-frame-options', 'DENY');
+}
+
+function decodePath(raw: string): string | undefined {
+  try {
+    return path.posix.normalize(decodeURIComponent(raw));
+  } catch {
+    return undefined;
+  }
+}
+
+/** The path of a regular file under root for a URL path, or undefined (never outside root). */
+async function staticFile(root: string, pathname: string): Promise<string | undefined> {
+  const relative = pathname.replace(/^\/+/, '');
+  if (relative === '' || relative === 'index.html') return undefined;
+  if (relative.split('/').some((part) => part.startsWith('.'))) return undefined;
+  const absolute = path.resolve(root, relative);
+  if (!absolute.startsWith(root + path.sep)) return undefined;
+  return (await isFile(absolute)) ? relative : undefined;
+}
+
+async function isFile(file: string): Promise<boolean> {
+  try {
+    return (await stat(file)).isFile();
+  } catch {
+    return false;
+  }
+}
