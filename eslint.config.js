@@ -12,7 +12,10 @@ export default tseslint.config(
     plugins: { salon: { rules: { 'module-boundaries': moduleBoundaries } } },
     rules: {
       'salon/module-boundaries': 'error',
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
       '@typescript-eslint/consistent-type-imports': 'error',
       'no-console': 'off',
     },

@@ -16,8 +16,33 @@ export const allowedImports = {
   governance: ['identity', 'gateway', 'store', 'bus', 'config', 'lib'],
   chat: ['identity', 'governance', 'gateway', 'store', 'bus', 'config', 'lib'],
   evals: ['identity', 'governance', 'gateway', 'store', 'bus', 'config', 'lib'],
-  server: ['chat', 'evals', 'identity', 'governance', 'gateway', 'providers', 'engine', 'store', 'bus', 'config', 'lib'],
-  cli: ['server', 'chat', 'evals', 'identity', 'governance', 'gateway', 'providers', 'engine', 'store', 'bus', 'config', 'lib'],
+  server: [
+    'chat',
+    'evals',
+    'identity',
+    'governance',
+    'gateway',
+    'providers',
+    'engine',
+    'store',
+    'bus',
+    'config',
+    'lib',
+  ],
+  cli: [
+    'server',
+    'chat',
+    'evals',
+    'identity',
+    'governance',
+    'gateway',
+    'providers',
+    'engine',
+    'store',
+    'bus',
+    'config',
+    'lib',
+  ],
 };
 
 /** The module a file under src/ belongs to, or undefined outside src/. */
@@ -40,9 +65,17 @@ export const moduleBoundaries = {
       const to = moduleOf(path.resolve(path.dirname(context.filename), specifier));
       if (!to || to === from) return;
       if (!(allowedImports[from] ?? []).includes(to)) {
-        context.report({ node, message: `module '${from}' may not import '${to}' (see DESIGN.md)` });
+        context.report({
+          node,
+          message: `module '${from}' may not import '${to}' (see DESIGN.md)`,
+        });
       }
     };
-    return { ImportDeclaration: check, ExportNamedDeclaration: check, ExportAllDeclaration: check, ImportExpression: check };
+    return {
+      ImportDeclaration: check,
+      ExportNamedDeclaration: check,
+      ExportAllDeclaration: check,
+      ImportExpression: check,
+    };
   },
 };

@@ -28,16 +28,14 @@ export function installErrorHandler(app: FastifyInstance, bodyLimit: number): vo
       );
     }
     request.log.error({ err: error }, 'request failed');
-    return reply
-      .code(500)
-      .send(
-        wireError({
-          message: 'Internal server error.',
-          type: 'server_error',
-          param: null,
-          code: 'internal_error',
-        }),
-      );
+    return reply.code(500).send(
+      wireError({
+        message: 'Internal server error.',
+        type: 'server_error',
+        param: null,
+        code: 'internal_error',
+      }),
+    );
   });
   app.setNotFoundHandler((request, reply) =>
     reply.code(404).send(
