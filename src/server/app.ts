@@ -6,6 +6,7 @@ import { installErrorHandler } from './error-handler.js';
 import { apiRoutes } from './routes/api/index.js';
 import { healthRoutes } from './routes/health.js';
 import { v1Routes } from './routes/v1/index.js';
+import { builtWebRoot, webUi } from './web-ui.js';
 
 /** Options for buildApp. */
 export interface AppOptions {
@@ -37,5 +38,6 @@ export async function buildApp(
   healthRoutes(app, context);
   await app.register(async (scope) => v1Routes(scope, context));
   await app.register(async (scope) => apiRoutes(scope, context));
+  await webUi(app, { root: builtWebRoot });
   return app;
 }

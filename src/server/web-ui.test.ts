@@ -4,7 +4,7 @@ import path from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { installErrorHandler } from './error-handler.js';
-import { webUi } from './web-ui.js';
+import { builtWebRoot, webUi } from './web-ui.js';
 
 let root: string;
 let app: FastifyInstance;
@@ -87,6 +87,10 @@ describe('webUi', () => {
       expect(response.statusCode, url).not.toBe(500);
       expect(response.body, url).not.toContain('root:');
     }
+  });
+
+  it('finds web/dist from the source and the compiled file alike', () => {
+    expect(builtWebRoot).toBe(path.resolve('web/dist'));
   });
 
   it('explains how to build the UI when web/dist is missing', async () => {

@@ -2,6 +2,7 @@
 // every other GET outside the API (the SPA routes itself), and a strict CSP on HTML.
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 
@@ -10,6 +11,9 @@ export interface WebUiOptions {
   /** The built web UI (web/dist). */
   root: string;
 }
+
+/** web/dist of this checkout: the same two levels up from src/server/ and dist/server/. */
+export const builtWebRoot = fileURLToPath(new URL('../../web/dist', import.meta.url));
 
 /** Prefixes that belong to the server: never answered with index.html. */
 const reservedPrefixes = ['/api', '/v1', '/healthz', '/readyz', '/metrics'];

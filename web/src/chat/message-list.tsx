@@ -1,0 +1,109 @@
+// The shown branch, virtualized: only the messages on screen are in the DOM, so a chat of
+// thousands of messages scrolls and streams smoothly. Follows the bottom while the user is
+// there; a search hit (?m=) is scrolled into view and highlighted.
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useEffect, useLayoutEffect, useRef } from 'react';
+import type { Message } from '../api/types.js';
+import { useI18n } from '../i18n/i18n.js';
+import { MessageItem } from './message-item.js';
+import type { MessageActions } from './message-item.js';
+import type { MessageTree } from './message-tree.js';
+import { siblingsOf } from './message-tree.js';
+
+/** Pixels from the bottom within which the list keeps following new text. */
+const stickThreshold = 120;
+
+/** Renders the path of messages. */
+export function MessageList({
+  path,
+  tree,
+  live,
+  readOnly,
+  focusMessageId,
+  actions,
+}: {
+  path: readonly Message[];
+  tree: MessageTree;
+  live: ReadonlyMap<string, string>;
+  readOnly: boolean;
+  focusMessageId: string | null;
+  actions: MessageActions | undefined;
+}) {
+  const { t } = useI18n();
+  const scroller = useRef<HTMLDivElement>(null);
+  const atBottom = useRef(true);
+  const virtualizer = useVirtualizer({
+    count: path.length,
+    getScrollElement: () => scroller.current,
+    estimateSize: () => 140,
+    overscan: 6,
+    getItemKey: (index) => path[index]?.id ?? index,
+  });
+  const totalSize = virtualizer.getTotalSize();
+
+  // A reply just started (the user sent, edited or regenerated): go to the bottom with it.
+  const lastId = path[path.length - 1]?.id;
+  const streamingLast = lastId !== undefined && live.has(lastId);
+  useLayoutEffect(() => {
+    if (streamingLast) atBottom.current = true;
+  }, [lastId, streamingLast]);
+
+  // Keep the newest text in view while the user has not scrolled up.
+  useLayoutEffect(() => {
+    const element = scroller.current;
+    if (element && atBottom.current) element.scrollTop = element.scrollHeight;
+  }, [totalSize, path.length, live]);
+
+  useEffect(() => {
+    if (!focusMessageId) return;
+    const index = path.findIndex((message) => message.id === focusMessageId);
+    if (index < 0) return;
+    atBottom.current = false;
+    virtualizer.scrollToIndex(index, { align: 'center' });
+  }, [focusMessageId, path, virtualizer]);
+
+  const onScroll = () => {
+    const element = scroller.current;
+    if (!element) return;
+    atBottom.current =
+      element.scrollHeight - element.scrollTop - element.clientHeight < stickThreshold;
+  };
+
+  return (
+    <div
+      ref={scroller}
+      className="message-scroller"
+      onScroll={onScroll}
+      role="region"
+      aria-label={t('messages')}
+      tabIndex={0}
+    >
+      <div className="message-canvas" style={{ height: totalSize }}>
+        {virtualizer.getVirtualItems().map((item) => {
+          const message = path[item.index];
+          if (!message) return null;
+          const { siblings, index } = siblingsOf(tree, message);
+          return (
+            <div
+              key={item.key}
+              data-index={item.index}
+              ref={virtualizer.measureElement}
+              className="message-row"
+              style={{ transform: `translateY(${item.start}px)` }}
+            >
+              <MessageItem
+                message={message}
+                liveText={live.get(message.id)}
+                siblings={siblings}
+                index={index}
+                readOnly={readOnly}
+                highlighted={message.id === focusMessageId}
+                actions={actions}
+              />
+            </div>
+          );
+        })}
+      </div>
+    </div>
+  );
+}
