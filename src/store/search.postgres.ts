@@ -1,19 +1,20 @@
 // Message search on PostgreSQL: websearch_to_tsquery over the stored `search_vector` (GIN
-// index, migration 0002), ranked by ts_rank, with ts_headline choosing the snippet.
+// index, migration 0002), restricted to the caller by `messages.user_id` and newest first
+// (b-tree on user_id, created_at: migration 0004). The planner picks per query: for a common
+// word, walk the caller's messages newest first and stop at the limit; for a rare one, AND
+// the GIN and b-tree bitmaps and sort the few rows left. Snippets are cut in JavaScript from
+// the query's lexemes, for the returned rows only.
 import { sql, type Kysely } from 'kysely';
 import type { Database, MessageRole } from './database.js';
 import type { MessageSearchHit, MessageSearchQuery } from './search.js';
-import { matchEnd, matchStart, parseMarkedSnippet } from './search-snippet.js';
+import { snippetAround } from './search-snippet.js';
 
-// One fragment of about as many words as SQLite's snippet has tokens.
-const headlineOptions = [
-  `StartSel="${matchStart}"`,
-  `StopSel="${matchEnd}"`,
-  'MaxFragments=1',
-  'MaxWords=24',
-  'MinWords=12',
-  'ShortWord=1',
-].join(', ');
+/** The lexemes of a tsquery's text form (`'red' <-> 'wine' & 'l''eau'`), unescaped. */
+export function tsqueryLexemes(query: string): string[] {
+  return [...query.matchAll(/'((?:[^'\\]|''|\\.)*)'/g)].map(([, lexeme]) =>
+    lexeme!.replace(/''/g, "'").replace(/\\(.)/g, '$1'),
+  );
+}
 
 /** Searches the user's messages on PostgreSQL. */
 export async function searchMessagesPostgres(
@@ -21,59 +22,33 @@ export async function searchMessagesPostgres(
   query: MessageSearchQuery,
 ): Promise<MessageSearchHit[]> {
   if (!query.text.trim()) return [];
-  // Rank and limit first, then build headlines for the few rows kept: ts_headline re-parses
-  // the whole message, far too slow to run on every match.
+  // The inner query finds the rows; content and title are read for the returned ones only.
+  // querytree() drops negated terms, which are not highlighted.
   const result = await sql<{
     message_id: string;
     conversation_id: string;
     role: MessageRole;
     title: string;
     content: string;
-    marked: string;
+    terms: string;
   }>`
-    with q as (select websearch_to_tsquery('simple', ${query.text}) as query),
-    hits as (
-      select m.id, m.conversation_id, m.role, m.content, m.created_at, c.title,
-        ts_rank(m.search_vector, q.query) as rank
-      from q
-      join messages m on m.search_vector @@ q.query
-      join conversations c on c.id = m.conversation_id
-      where c.user_id = ${query.userId}
-      order by rank desc, m.created_at desc
+    select m.id as message_id, m.conversation_id, m.role, c.title, m.content,
+      querytree(websearch_to_tsquery('simple', ${query.text})) as terms
+    from (
+      select id, created_at from messages
+      where user_id = ${query.userId}
+        and search_vector @@ websearch_to_tsquery('simple', ${query.text})
+      order by created_at desc, id desc
       limit ${query.limit}
-    )
-    select hits.id as message_id, hits.conversation_id, hits.role, hits.title, hits.content,
-      ts_headline('simple', hits.content, q.query, ${headlineOptions}) as marked
-    from hits, q
-    order by hits.rank desc, hits.created_at desc`.execute(db);
-  return result.rows.map((row) => {
-    const { snippet, highlights } = withEllipses(row.content, parseMarkedSnippet(row.marked));
-    return {
-      conversationId: row.conversation_id,
-      conversationTitle: row.title,
-      messageId: row.message_id,
-      role: row.role,
-      snippet,
-      highlights,
-    };
-  });
-}
-
-const wordCharacter = /[\p{L}\p{N}]/u;
-
-// ts_headline cuts at words and does not say where: put back the punctuation it dropped at
-// either end, and an ellipsis where words were left out, as SQLite's snippet does.
-function withEllipses(
-  content: string,
-  marked: { snippet: string; highlights: Array<[number, number]> },
-): { snippet: string; highlights: Array<[number, number]> } {
-  const at = content.indexOf(marked.snippet);
-  const before = at < 0 ? 'x' : content.slice(0, at);
-  const after = at < 0 ? 'x' : content.slice(at + marked.snippet.length);
-  const head = wordCharacter.test(before) ? '…' : before;
-  const tail = wordCharacter.test(after) ? '…' : after;
-  return {
-    snippet: head + marked.snippet + tail,
-    highlights: marked.highlights.map(([start, end]) => [start + head.length, end + head.length]),
-  };
+    ) hits
+    join messages m on m.id = hits.id
+    join conversations c on c.id = m.conversation_id and c.user_id = ${query.userId}
+    order by hits.created_at desc, hits.id desc`.execute(db);
+  return result.rows.map((row) => ({
+    conversationId: row.conversation_id,
+    conversationTitle: row.title,
+    messageId: row.message_id,
+    role: row.role,
+    ...snippetAround(row.content, tsqueryLexemes(row.terms)),
+  }));
 }

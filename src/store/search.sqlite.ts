@@ -1,4 +1,8 @@
-// Message search on SQLite: the FTS5 index `messages_fts` (migration 0002), ranked by bm25.
+// Message search on SQLite: one MATCH on the FTS5 index `messages_fts` (migration 0004), whose
+// second column holds each message's owner, so the index itself keeps only the caller's rows.
+// Newest first: FTS5 walks its doclists in descending rowid (= insertion) order and stops at
+// the limit, so a word found in half of all messages costs no more than a rare one, and
+// snippet() runs for the returned rows only.
 import { sql, type Kysely } from 'kysely';
 import type { Database, MessageRole } from './database.js';
 import { toFts5Query } from './fts5-query.js';
@@ -8,6 +12,11 @@ import { matchEnd, matchStart, parseMarkedSnippet } from './search-snippet.js';
 // Tokens of context around the best match (FTS5 allows at most 64).
 const snippetTokens = 24;
 
+/** The owner token migration 0004 indexes: SQLite's hex() of the id (case folds away). */
+function ownerToken(userId: string): string {
+  return Buffer.from(userId, 'utf8').toString('hex');
+}
+
 /** Searches the user's messages on SQLite. */
 export async function searchMessagesSqlite(
   db: Kysely<Database>,
@@ -15,6 +24,11 @@ export async function searchMessagesSqlite(
 ): Promise<MessageSearchHit[]> {
   const match = toFts5Query(query.text);
   if (!match) return [];
+  // The column filters keep the user's words off the owner column and the owner off theirs.
+  const owned = `owner : "${ownerToken(query.userId)}" AND content : (${match})`;
+  // CROSS JOIN keeps FTS5 the outer loop whatever the statistics say: it yields the caller's
+  // rows newest first, so the loop stops at the limit. The owner is checked once more on
+  // conversations, for the few rows returned.
   const result = await sql<{
     message_id: string;
     conversation_id: string;
@@ -25,10 +39,10 @@ export async function searchMessagesSqlite(
     select m.id as message_id, m.conversation_id, m.role, c.title,
       snippet(messages_fts, 0, ${matchStart}, ${matchEnd}, '…', ${snippetTokens}) as marked
     from messages_fts
-    join messages m on m.rowid = messages_fts.rowid
-    join conversations c on c.id = m.conversation_id
-    where messages_fts match ${match} and c.user_id = ${query.userId}
-    order by messages_fts.rank
+    cross join messages m on m.rowid = messages_fts.rowid
+    cross join conversations c on c.id = m.conversation_id
+    where messages_fts match ${owned} and c.user_id = ${query.userId}
+    order by messages_fts.rowid desc
     limit ${query.limit}`.execute(db);
   return result.rows.map((row) => ({
     conversationId: row.conversation_id,

@@ -1,5 +1,6 @@
 // Contract: full-text search behaves the same on both dialects, finds only the caller's
-// messages, highlights what matched, and follows inserts, edits and deletes.
+// messages, newest first, highlights what matched, and follows inserts, edits, deletes and
+// conversations changing hands.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTestStore, storeTargets } from '../../tests/helpers/stores.js';
 import type { Store } from './create-database.js';
@@ -95,6 +96,44 @@ describe.each(targets)('message search on $dialect', (target) => {
     expect((await search('bob', 'wine')).map((hit) => hit.messageId)).toEqual(['m4']);
     expect(await search('bob', 'Comté')).toEqual([]);
     expect(await search('nobody', 'wine')).toEqual([]);
+  });
+
+  it('returns the newest matches first', async () => {
+    expect((await search('ada', 'wine')).map((hit) => hit.messageId)).toEqual(['m2', 'm1']);
+  });
+
+  it('never matches on the owner the index keeps beside the text', async () => {
+    for (const text of ['ada', Buffer.from('ada').toString('hex'), 'owner', 'user_id']) {
+      expect(await search('ada', text)).toEqual([]);
+    }
+  });
+
+  it('follows a conversation to a new owner, and its new messages', async () => {
+    await store.db
+      .updateTable('conversations')
+      .set({ user_id: 'bob' })
+      .where('id', '=', 'c-ada')
+      .execute();
+    expect(await search('ada', 'comté')).toEqual([]);
+    expect((await search('bob', 'comté')).map((hit) => hit.messageId)).toEqual(['m1']);
+    await store.db
+      .updateTable('conversations')
+      .set({ user_id: 'ada' })
+      .where('id', '=', 'c-ada')
+      .execute();
+    expect(await search('bob', 'comté')).toEqual([]);
+    expect((await search('ada', 'comté')).map((hit) => hit.messageId)).toEqual(['m1']);
+    const move = (conversationId: string) =>
+      store.db
+        .updateTable('messages')
+        .set({ conversation_id: conversationId })
+        .where('id', '=', 'm4')
+        .execute();
+    await move('c-ada');
+    expect((await search('ada', 'secret')).map((hit) => hit.messageId)).toEqual(['m4']);
+    expect(await search('bob', 'secret')).toEqual([]);
+    await move('c-bob');
+    expect(await search('ada', 'secret')).toEqual([]);
   });
 
   it('returns plain snippets with highlight ranges on the matched words', async () => {

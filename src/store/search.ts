@@ -1,6 +1,8 @@
-// Full-text search over one user's messages, behind one shape for both dialects. Each dialect
-// marks matches inside its snippet with two control characters; `parseMarkedSnippet` turns
-// them into ranges, so no HTML is ever built from message text.
+// Full-text search over one user's messages, behind one shape for both dialects: the caller's
+// matches newest first, each with a plain-text snippet and the ranges of its matches, so no
+// HTML is ever built from message text. Newest first rather than best ranked is what keeps a
+// search fast however common its words: each dialect's indexes yield the caller's matches in
+// that order and stop at the limit, where ranking must score every match (bench/search).
 import type { Kysely } from 'kysely';
 import type { Database, MessageRole } from './database.js';
 import { searchMessagesPostgres } from './search.postgres.js';
@@ -37,7 +39,7 @@ const searches: Record<DialectName, MessageSearch> = {
   postgres: searchMessagesPostgres,
 };
 
-/** Searches the user's messages, best matches first. */
+/** Searches the user's messages, newest first. */
 export function searchMessages(
   store: { db: Kysely<Database>; dialect: DialectName },
   query: MessageSearchQuery,
