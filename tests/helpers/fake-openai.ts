@@ -30,6 +30,10 @@ export interface FakeUpstream {
   requests: FakeRequest[];
   /** Behaviours used in order; the last repeats. */
   script: FakeBehaviour[];
+  /** What `GET /v1/models` answers: these ids, or an error status. */
+  models: string[] | { status: number; message?: string };
+  /** The `GET /v1/models` requests received (kept apart: they use no behaviour of `script`). */
+  modelRequests: FakeRequest[];
   close(): Promise<void>;
 }
 
@@ -37,11 +41,22 @@ export interface FakeUpstream {
 export async function startFakeOpenAI(
   script: FakeBehaviour[] = [{ kind: 'reply', text: 'Hello!' }],
 ): Promise<FakeUpstream> {
-  const fake: FakeUpstream = { url: '', requests: [], script, close: async () => {} };
+  const fake: FakeUpstream = {
+    url: '',
+    requests: [],
+    script,
+    models: ['fake-model'],
+    modelRequests: [],
+    close: async () => {},
+  };
   const server = http.createServer(async (request, response) => {
     let raw = '';
     for await (const chunk of request) raw += chunk;
     const body = raw ? (JSON.parse(raw) as Record<string, unknown>) : {};
+    if (request.method === 'GET' && request.url?.endsWith('/models')) {
+      fake.modelRequests.push({ path: request.url, headers: request.headers, body });
+      return answerModels(fake.models, response);
+    }
     fake.requests.push({ path: request.url ?? '', headers: request.headers, body });
     const behaviour = fake.script[Math.min(fake.requests.length - 1, fake.script.length - 1)]!;
     if (behaviour.kind === 'reset') return request.socket.destroy();
@@ -97,6 +112,24 @@ export async function startFakeOpenAI(
   fake.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
   fake.close = () => new Promise((resolve) => server.close(() => resolve()));
   return fake;
+}
+
+function answerModels(models: FakeUpstream['models'], response: http.ServerResponse): void {
+  const failure = Array.isArray(models) ? undefined : models;
+  response.writeHead(failure?.status ?? 200, { 'content-type': 'application/json' });
+  const data = (Array.isArray(models) ? models : []).map((id) => ({
+    id,
+    object: 'model',
+    created: 1_700_000_000,
+    owned_by: 'fake',
+  }));
+  response.end(
+    JSON.stringify(
+      failure
+        ? { error: { message: failure.message ?? 'fake failure', type: 'invalid_request_error' } }
+        : { object: 'list', data },
+    ),
+  );
 }
 
 function split(text: string, count: number): string[] {

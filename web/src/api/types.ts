@@ -32,6 +32,20 @@ export interface CatalogEntry {
   downloaded: boolean;
 }
 
+/** A provider connected from the web UI (GET /api/providers); its API key never comes back. */
+export interface ProviderEntry {
+  id: string;
+  name: string;
+  type: 'openai';
+  baseUrl: string;
+  /** Upstream model names. */
+  models: string[];
+  hasApiKey: boolean;
+  createdAt: string;
+  /** The model names this server serves for it (empty when salon.yaml took its name). */
+  routes: string[];
+}
+
 /** A chat and its settings. */
 export interface Conversation {
   id: string;

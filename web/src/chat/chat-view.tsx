@@ -37,6 +37,15 @@ export function ChatView({
   const [editingPrompt, setEditingPrompt] = useState(false);
   const [sharing, setSharing] = useState(false);
 
+  // A search hit may lie on a branch that is not selected: select its branch first, so that the
+  // list can scroll to it and highlight it.
+  const { path, tree, selectBranch } = chat;
+  useEffect(() => {
+    if (!focusMessageId || path.some((message) => message.id === focusMessageId)) return;
+    const message = tree.byId.get(focusMessageId);
+    if (message) selectBranch(message);
+  }, [focusMessageId, path, tree, selectBranch]);
+
   // A new chat starts from a blank draft (state adjusted during render, not in an effect).
   const [shownId, setShownId] = useState(conversationId);
   if (shownId !== conversationId) {

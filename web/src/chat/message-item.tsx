@@ -50,6 +50,7 @@ export const MessageItem = memo(function MessageItem({
       className={`message ${message.role}${highlighted ? ' highlighted' : ''}`}
       aria-label={author}
       aria-busy={streaming || undefined}
+      aria-current={highlighted || undefined}
       data-message-id={message.id}
     >
       <div className="message-author">

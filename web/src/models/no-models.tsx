@@ -1,5 +1,6 @@
 // First run with no model: owners and admins can download an open model from the catalog
-// (with progress, over SSE) or connect a provider in salon.yaml; members are told to ask.
+// (with progress, over SSE) or connect a provider (the same form as in settings, or salon.yaml);
+// members are told to ask.
 import { useEffect, useState } from 'react';
 import { api, toApiError } from '../api/client.js';
 import { readSse } from '../api/sse.js';
@@ -7,6 +8,7 @@ import type { CatalogEntry } from '../api/types.js';
 import { isAdmin, useSession } from '../auth/session.js';
 import { useModels } from '../data/models.js';
 import { useI18n } from '../i18n/i18n.js';
+import { LazyProvidersPanel } from '../providers/lazy-providers-panel.js';
 
 const providerSnippet = `providers:
   mistral:
@@ -40,12 +42,21 @@ export function NoModels() {
     <section className="no-models" aria-labelledby="no-models-title">
       <h2 id="no-models-title">{t('noModelTitle')}</h2>
       {hint ? <p className="muted">{hint}</p> : null}
-      {isAdmin(state?.user) ? <Catalog /> : <p>{t('askAdmin')}</p>}
-      <h3>{t('connectProvider')}</h3>
-      <p>{t('connectProviderHelp')}</p>
-      <pre className="snippet">
-        <code>{providerSnippet}</code>
-      </pre>
+      {isAdmin(state?.user) ? (
+        <>
+          <Catalog />
+          <LazyProvidersPanel level={3} />
+        </>
+      ) : (
+        <p>{t('askAdmin')}</p>
+      )}
+      <details className="yaml-alternative">
+        <summary>{t('providerYaml')}</summary>
+        <p>{t('connectProviderHelp')}</p>
+        <pre className="snippet">
+          <code>{providerSnippet}</code>
+        </pre>
+      </details>
     </section>
   );
 }

@@ -1,5 +1,5 @@
 // Settings: account (sign out, sign out everywhere), language, theme, shortcuts, and for
-// owners and admins the accounts list, account creation and the sign-up switch.
+// owners and admins the accounts list, account creation, the sign-up switch and providers.
 import { useEffect, useId, useState } from 'react';
 import type { FormEvent } from 'react';
 import { api } from '../api/client.js';
@@ -8,6 +8,7 @@ import { isAdmin, useSession } from '../auth/session.js';
 import { useI18n } from '../i18n/i18n.js';
 import type { Language } from '../i18n/i18n.js';
 import { Dialog } from '../lib/dialog.js';
+import { LazyProvidersPanel } from '../providers/lazy-providers-panel.js';
 import { useTheme } from '../lib/theme.js';
 import type { ThemeSetting } from '../lib/theme.js';
 
@@ -20,7 +21,12 @@ export function SettingsDialog({ onClose }: { onClose(): void }) {
       <AccountSection />
       <AppearanceSection />
       <ShortcutsSection />
-      {isAdmin(state?.user) ? <AdminSection /> : null}
+      {isAdmin(state?.user) ? (
+        <>
+          <AdminSection />
+          <ProvidersSection />
+        </>
+      ) : null}
     </Dialog>
   );
 }
@@ -111,6 +117,16 @@ function ShortcutsSection() {
         </dt>
         <dd>{t('shortcutStop')}</dd>
       </dl>
+    </section>
+  );
+}
+
+function ProvidersSection() {
+  const { t } = useI18n();
+  return (
+    <section className="settings-section" aria-labelledby="settings-providers">
+      <h3 id="settings-providers">{t('providers')}</h3>
+      <LazyProvidersPanel level={4} />
     </section>
   );
 }
