@@ -3,13 +3,16 @@ import type { RunManager } from '../chat/run-manager.js';
 import type { VerifiedApiKey } from '../identity/api-keys.js';
 import type { Settings } from '../config/settings.js';
 import type { Gateway } from '../gateway/gateway.js';
+import type { SecretBox } from '../lib/secret-box.js';
 import type { Store } from '../store/create-database.js';
 import type { Metrics } from './metrics.js';
 
-/** What the routes share: settings, storage, the gateway, metrics, the bus and the runs. */
+/** What the routes share: settings, storage, secrets, the gateway, metrics, the bus and the runs. */
 export interface ServerContext {
   settings: Settings;
   store: Store;
+  /** Seals and opens secrets stored in the database (provider API keys). */
+  secrets: SecretBox;
   gateway: Gateway;
   metrics: Metrics;
   /** Run events and cancel signals, shared by every replica. */

@@ -6,6 +6,8 @@ import { listLocalModels } from '../engine/local-models.js';
 import { loadModel } from '../engine/llama-engine.js';
 import { Gateway } from '../gateway/gateway.js';
 import { buildCatalog } from '../gateway/model-catalog.js';
+import { loadStoredProviders } from '../gateway/provider-store.js';
+import { openSecretBox, type SecretBox } from '../lib/secret-box.js';
 import { openDatabase, type Store } from '../store/create-database.js';
 import { openChatRuntime } from './chat-runtime.js';
 import type { ServerContext } from './context.js';
@@ -16,14 +18,46 @@ export function modelsDir(dataDir: string): string {
   return path.join(dataDir, 'models');
 }
 
-/** Builds the gateway over salon.yaml plus the GGUF files found on disk. */
-export async function createGateway(settings: Settings): Promise<Gateway> {
+/** What the gateway may load besides salon.yaml and the files: providers stored in the database. */
+export interface StoredProviderSource {
+  store: Store;
+  secrets: SecretBox;
+}
+
+/**
+ * Builds the gateway over salon.yaml plus the GGUF files found on disk, then the providers
+ * connected from the web UI (oldest first; salon.yaml wins on a provider name both use).
+ */
+export async function createGateway(
+  settings: Settings,
+  stored?: StoredProviderSource,
+): Promise<Gateway> {
   const localModels = await listLocalModels(modelsDir(settings.dataDir));
   const catalog = buildCatalog(settings.config, { modelFile: settings.modelFile, localModels });
-  return new Gateway(catalog, {
+  const gateway = new Gateway(catalog, {
     loadModel,
     engineDefaults: settings.threads ? { threads: settings.threads } : {},
   });
+  if (!stored) return gateway;
+  const loaded = await loadStoredProviders(stored.store.db, stored.secrets, (provider, error) =>
+    log(`provider '${provider.name}' is not served: ${describe(error)}`),
+  );
+  for (const { provider, config } of loaded) {
+    if (gateway.provider(provider.name)) {
+      log(`provider '${provider.name}' is not served: salon.yaml (or a model file) has that name`);
+      continue;
+    }
+    gateway.addProvider(provider.name, config, provider.models);
+  }
+  return gateway;
+}
+
+function log(message: string): void {
+  console.error(`salon: ${message}`);
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 /** Opens storage (running migrations), the gateway, and the chat's bus and runs. */
@@ -35,11 +69,13 @@ export async function openRuntime(
     dataDir: settings.dataDir,
   });
   try {
-    const gateway = await createGateway(settings);
+    const secrets = openSecretBox({ secret: settings.secret, dataDir: settings.dataDir });
+    const gateway = await createGateway(settings, { store, secrets });
     const chat = await openChatRuntime(settings, store, gateway);
     return {
       settings,
       store,
+      secrets,
       gateway,
       metrics: createMetrics(),
       bus: chat.bus,

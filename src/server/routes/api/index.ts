@@ -9,6 +9,7 @@ import { feedbackRoutes } from './feedback.js';
 import { folderRoutes } from './folders.js';
 import { messageRoutes } from './messages.js';
 import { modelRoutes } from './models.js';
+import { providerRoutes } from './providers.js';
 import { runRoutes } from './runs.js';
 import { searchRoutes } from './search.js';
 import { sessionHooks } from './session-hooks.js';
@@ -23,6 +24,7 @@ export async function apiRoutes(app: FastifyInstance, context: ServerContext): P
   userRoutes(app, context);
   settingsRoutes(app, context);
   modelRoutes(app, context);
+  providerRoutes(app, context);
   conversationRoutes(app, context);
   messageRoutes(app, context);
   runRoutes(app, context);

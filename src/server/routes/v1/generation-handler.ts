@@ -11,6 +11,7 @@ import type {
 } from '../../../gateway/providers/types.js';
 import { isSalonError } from '../../../lib/errors.js';
 import type { Metrics } from '../../metrics.js';
+import { SseBatcher } from '../../sse-batcher.js';
 import { doneFrame, wireError } from './openai-wire.js';
 
 /** The frames of one response format (chat or text completion). */
@@ -62,6 +63,7 @@ export async function streamParts(
     connection: 'keep-alive',
     'x-accel-buffering': 'no',
   });
+  const batch = new SseBatcher(response);
   if (format.role) response.write(format.role());
   let firstToken = true;
   let usage: Usage | undefined;
@@ -76,17 +78,17 @@ export async function streamParts(
             (performance.now() - startedAt) / 1000,
           );
         }
-        // Respect a slow reader: wait for the socket to drain instead of buffering without end.
-        if (!response.write(format.delta(part.text, part.logprobs))) await drained(response);
+        // Waits while the socket is full: a slow reader is not buffered without end.
+        await batch.push(format.delta(part.text, part.logprobs));
       } else {
         finishReason = part.finishReason;
         usage = part.usage;
       }
     }
     if (response.destroyed) return;
-    response.write(format.finish(finishReason ?? 'stop'));
-    if (includeUsage) response.write(format.usage(usage));
-    response.end(doneFrame);
+    batch.end(
+      format.finish(finishReason ?? 'stop') + (includeUsage ? format.usage(usage) : '') + doneFrame,
+    );
   } catch (error) {
     if (!response.destroyed) {
       const body = isSalonError(error)
@@ -97,10 +99,11 @@ export async function streamParts(
             param: null,
             code: 'internal_error',
           });
-      response.end(`data: ${JSON.stringify(body)}\n\n`);
+      batch.end(`data: ${JSON.stringify(body)}\n\n`);
     }
     if (!isSalonError(error)) reply.log.error({ err: error }, 'stream failed');
   } finally {
+    batch.dispose();
     record(metrics, started.model, finishReason ?? 'error', usage);
   }
 }
@@ -147,16 +150,4 @@ function record(
     metrics.tokens.inc({ model, kind: 'prompt' }, usage.promptTokens);
     metrics.tokens.inc({ model, kind: 'completion' }, usage.completionTokens);
   }
-}
-
-function drained(response: NodeJS.WritableStream): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      response.off('drain', done);
-      response.off('close', done);
-      resolve();
-    };
-    response.on('drain', done);
-    response.on('close', done);
-  });
 }

@@ -1,0 +1,105 @@
+// Providers connected from the web UI (owners and admins): listed without their keys, added
+// (their models served at once on this replica), removed (their models gone at once).
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { upstreamUrlProblem } from '../../../gateway/check-upstream-url.js';
+import {
+  createStoredProvider,
+  deleteStoredProvider,
+  listStoredProviders,
+  providerConfig,
+  type StoredProvider,
+} from '../../../gateway/provider-store.js';
+import { listUpstreamModels, maxListedModels } from '../../../gateway/providers/openai-models.js';
+import { badRequest, notFound, SalonError } from '../../../lib/errors.js';
+import type { ServerContext } from '../../context.js';
+import { parseBody } from './parse-body.js';
+import { idParam } from './route-input.js';
+import { requireRole } from './session-hooks.js';
+
+// No `/`: a model whose name is taken is served as `provider/model`.
+const providerName = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+// Upstream names look like `mistral-small-latest`, `meta-llama/Llama-3.1-8B`, `llama3:8b`.
+const modelName = /^[^\s\p{Cc}]{1,200}$/u;
+
+const newProvider = z.strictObject({
+  name: z
+    .string()
+    .trim()
+    .regex(
+      providerName,
+      'use 1 to 64 letters, digits, ".", "_" or "-", starting with a letter or digit',
+    ),
+  baseUrl: z.string().trim().min(1).max(2000),
+  apiKey: z.string().trim().max(4096).optional(),
+  models: z
+    .array(z.string().trim().regex(modelName, 'a model name has no spaces (1 to 200 characters)'))
+    .min(1)
+    .max(maxListedModels)
+    .optional(),
+});
+
+/** GET /api/providers, POST /api/providers, DELETE /api/providers/:id (owner/admin). */
+export function providerRoutes(app: FastifyInstance, context: ServerContext): void {
+  const { gateway, secrets } = context;
+  const db = context.store.db;
+  const toPublic = (provider: StoredProvider) => ({
+    id: provider.id,
+    name: provider.name,
+    type: provider.type,
+    baseUrl: provider.baseUrl,
+    models: provider.models,
+    hasApiKey: provider.hasApiKey,
+    createdAt: provider.createdAt,
+    // The model names this server serves for it (none when salon.yaml took its name).
+    routes: gateway.addedRoutes(provider.name),
+  });
+
+  app.get('/api/providers', async (request) => {
+    requireRole(request, 'owner', 'admin');
+    return { providers: (await listStoredProviders(db)).map(toPublic) };
+  });
+
+  app.post('/api/providers', async (request, reply) => {
+    const user = requireRole(request, 'owner', 'admin');
+    const input = parseBody(newProvider, request.body);
+    const problem = upstreamUrlProblem(input.baseUrl);
+    if (problem) throw badRequest(`baseUrl ${problem}.`, 'baseUrl', 'invalid_base_url');
+    if (gateway.provider(input.name)) throw nameTaken(input.name);
+    const apiKey = input.apiKey || undefined;
+    const config = { type: 'openai' as const, base_url: input.baseUrl, api_key: apiKey };
+    const models =
+      input.models ?? (await listUpstreamModels(config)).filter((model) => modelName.test(model));
+    if (models.length === 0) throw badRequest('The provider lists no usable model name.', 'models');
+    const created = await createStoredProvider(db, secrets, {
+      name: input.name,
+      baseUrl: input.baseUrl,
+      apiKey,
+      models,
+      createdBy: user.id,
+    });
+    try {
+      gateway.addProvider(created.name, providerConfig(created, apiKey), created.models);
+    } catch (error) {
+      await deleteStoredProvider(db, created.id); // another request took the name meanwhile
+      throw error;
+    }
+    return reply.code(201).send(toPublic(created));
+  });
+
+  app.delete('/api/providers/:id', async (request, reply) => {
+    requireRole(request, 'owner', 'admin');
+    const deleted = await deleteStoredProvider(db, idParam(request));
+    if (!deleted) throw notFound('No such provider.');
+    await gateway.removeProvider(deleted.name);
+    return reply.code(204).send();
+  });
+}
+
+function nameTaken(name: string): SalonError {
+  return new SalonError(
+    'conflict',
+    `The name '${name}' is taken (by salon.yaml, a model file or another provider).`,
+    { status: 409, type: 'invalid_request_error', param: 'name' },
+  );
+}
