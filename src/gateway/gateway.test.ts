@@ -140,3 +140,70 @@ describe('gateway.addLocalModel', () => {
     ]);
   });
 });
+
+describe('gateway.addProvider', () => {
+  it('serves each upstream model by name, `provider/model` when taken, first as `small`', async () => {
+    const config = await gatewayOver([{ kind: 'reply', text: 'from the config' }]);
+    config.models.push({ name: 'taken', targets: [{ provider: 'p0' }] });
+    const gateway = new Gateway(buildCatalog(config, {}), noEngine);
+    const upstream = await startFakeOpenAI([{ kind: 'reply', text: 'from the new one' }]);
+    upstreams.push(upstream);
+    const added = gateway.addProvider(
+      'acme',
+      { type: 'openai', base_url: upstream.url, api_key: 'sk-acme' },
+      ['taken', 'fresh', 'fresh'],
+    );
+    expect(added).toEqual(['acme/taken', 'fresh']);
+    expect(gateway.addedRoutes('acme')).toEqual(['acme/taken', 'fresh']);
+    expect(gateway.listModels().map((route) => [route.name, route.aliasOf])).toEqual([
+      ['small', 'acme/taken'],
+      ['taken', undefined],
+      ['acme/taken', undefined],
+      ['fresh', undefined],
+    ]);
+    const started = await gateway.chat('acme/taken', {
+      messages: [{ role: 'user', content: 'x' }],
+    });
+    expect(started.target).toBe('acme/taken');
+    expect(await collect(started.parts)).toBe('from the new one');
+    expect(upstream.requests[0]!.body.model).toBe('taken');
+    expect(upstream.requests[0]!.headers.authorization).toBe('Bearer sk-acme');
+    // The config's route is untouched.
+    const configured = await gateway.chat('taken', { messages: [{ role: 'user', content: 'x' }] });
+    expect(await collect(configured.parts)).toBe('from the config');
+  });
+
+  it('refuses a taken provider name and leaves `small` to whoever has it', async () => {
+    const config = await gatewayOver([]);
+    config.models.push({ name: 'small', targets: [{ provider: 'p0' }] });
+    const gateway = new Gateway(buildCatalog(config, {}), noEngine);
+    const entry = { type: 'openai' as const, base_url: 'http://127.0.0.1:1/v1' };
+    expect(() => gateway.addProvider('p0', entry, ['m'])).toThrow(
+      expect.objectContaining({ status: 409, param: 'name' }),
+    );
+    gateway.addProvider('acme', entry, ['m']);
+    expect(gateway.listModels().find((route) => route.name === 'small')?.aliasOf).toBeUndefined();
+  });
+
+  it('removes a provider and its routes, `small` included, and only added ones', async () => {
+    const gateway = new Gateway(buildCatalog(await gatewayOver([]), {}), noEngine);
+    const entry = { type: 'openai' as const, base_url: 'http://127.0.0.1:1/v1' };
+    gateway.addProvider('one', entry, ['a', 'b']);
+    gateway.addProvider('two', entry, ['a', 'c']);
+    expect(gateway.listModels().map((route) => route.name)).toEqual([
+      'small',
+      'a',
+      'b',
+      'two/a',
+      'c',
+    ]);
+    expect(await gateway.removeProvider('one')).toBe(true);
+    expect(gateway.listModels().map((route) => route.name)).toEqual(['two/a', 'c']);
+    expect(gateway.provider('one')).toBeUndefined();
+    expect(await gateway.removeProvider('one')).toBe(false);
+    expect(await gateway.removeProvider('p0')).toBe(false); // from the config: stays
+    await expect(
+      gateway.chat('a', { messages: [{ role: 'user', content: 'x' }] }),
+    ).rejects.toMatchObject({ status: 404 });
+  });
+});

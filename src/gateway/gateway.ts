@@ -1,7 +1,8 @@
 // The gateway: resolves a model name to its targets and streams from the first that
 // answers. A target that fails before its first part is skipped for the next one, then for
 // the model's fallbacks; once a part has been delivered the stream is committed to it.
-import { isSalonError, modelNotFound } from '../lib/errors.js';
+import { isSalonError, modelNotFound, SalonError } from '../lib/errors.js';
+import type { ProviderConfig } from '../config/schema.js';
 import {
   defaultAlias,
   type LocalModelFile,
@@ -26,6 +27,8 @@ type Operation<R> = (provider: Provider, request: R) => AsyncIterable<StreamPart
 export class Gateway {
   private readonly providers = new Map<string, Provider>();
   private readonly routes = new Map<string, ModelRoute>();
+  /** Providers added by `addProvider`, with the route names each added (its alias included). */
+  private readonly added = new Map<string, string[]>();
 
   constructor(
     catalog: ModelCatalog,
@@ -62,6 +65,64 @@ export class Gateway {
     if (!this.routes.has(defaultAlias)) {
       this.routes.set(defaultAlias, { ...route, name: defaultAlias, aliasOf: file.id });
     }
+    return true;
+  }
+
+  /**
+   * Serves a provider added at run time (connected from the web UI) and returns the model names
+   * clients use for it. Each upstream model is served under its own name, or `provider/model`
+   * when that is taken (config, files and earlier providers win), or not at all when both are.
+   * The first becomes `small` when no model has that name. 409 when the provider name is taken.
+   */
+  addProvider(name: string, config: ProviderConfig, modelNames: readonly string[]): string[] {
+    if (this.providers.has(name)) {
+      throw new SalonError('conflict', `A provider named '${name}' already exists.`, {
+        status: 409,
+        type: 'invalid_request_error',
+        param: 'name',
+      });
+    }
+    this.providers.set(name, createProvider(name, config, this.dependencies));
+    const names: string[] = [];
+    for (const model of new Set(modelNames)) {
+      const routeName = [model, `${name}/${model}`].find(
+        (candidate) => !this.routes.has(candidate),
+      );
+      if (!routeName) continue;
+      this.routes.set(routeName, {
+        name: routeName,
+        targets: [{ provider: name, model }],
+        fallbacks: [],
+      });
+      names.push(routeName);
+    }
+    const owned = [...names];
+    const first = names[0] === undefined ? undefined : this.routes.get(names[0]);
+    if (first && !this.routes.has(defaultAlias)) {
+      this.routes.set(defaultAlias, { ...first, name: defaultAlias, aliasOf: first.name });
+      owned.push(defaultAlias);
+    }
+    this.added.set(name, owned);
+    return names;
+  }
+
+  /** The model names (aliases excluded) a provider added by `addProvider` serves. */
+  addedRoutes(name: string): string[] {
+    return (this.added.get(name) ?? []).filter((routeName) => !this.routes.get(routeName)?.aliasOf);
+  }
+
+  /**
+   * Stops serving a provider added by `addProvider`: its routes (and `small` when it pointed at
+   * one of them) disappear at once; requests already streaming finish. False for any other name.
+   */
+  async removeProvider(name: string): Promise<boolean> {
+    const names = this.added.get(name);
+    const provider = this.providers.get(name);
+    if (!names || !provider) return false;
+    for (const routeName of names) this.routes.delete(routeName);
+    this.added.delete(name);
+    this.providers.delete(name);
+    await provider.close();
     return true;
   }
 

@@ -148,6 +148,21 @@ export interface FeedbackTable {
   updated_at: Timestamp;
 }
 
+/** `providers`: OpenAI-style APIs connected from the web UI; `name` is unique. */
+export interface ProvidersTable {
+  id: string;
+  name: string;
+  type: 'openai';
+  base_url: string;
+  /** The API key sealed by lib/secret-box (bound to the row's id); never the key itself. */
+  api_key_ciphertext: string | null;
+  /** JSON array of the upstream model names served. */
+  models: string;
+  created_by: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
 /** Every table Salon stores. */
 export interface Database {
   users: UsersTable;
@@ -160,6 +175,7 @@ export interface Database {
   sessions: SessionsTable;
   login_attempts: LoginAttemptsTable;
   settings: SettingsTable;
+  providers: ProvidersTable;
 }
 
 /** The stored form of an instant (defaults to now). */

@@ -3,13 +3,15 @@ import * as initial from './migrations/0001-initial.js';
 import * as chat from './migrations/0002-chat.js';
 import * as sessions from './migrations/0003-sessions.js';
 import * as searchByOwner from './migrations/0004-search-by-owner.js';
+import * as providers from './migrations/0005-providers.js';
 
-// Every migration, in order. Add a new file for each change; never edit one that has shipped.
-const migrations: Record<string, Migration> = {
+/** Every migration, in order. Add a new file for each change; never edit one that has shipped. */
+export const migrations: Readonly<Record<string, Migration>> = {
   '0001-initial': initial,
   '0002-chat': chat,
   '0003-sessions': sessions,
   '0004-search-by-owner': searchByOwner,
+  '0005-providers': providers,
 };
 
 /** The names of every migration, in the order they apply. */

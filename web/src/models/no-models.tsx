@@ -46,17 +46,17 @@ export function NoModels() {
         <>
           <Catalog />
           <LazyProvidersPanel level={3} />
+          <details className="yaml-alternative">
+            <summary>{t('providerYaml')}</summary>
+            <p>{t('connectProviderHelp')}</p>
+            <pre className="snippet">
+              <code>{providerSnippet}</code>
+            </pre>
+          </details>
         </>
       ) : (
         <p>{t('askAdmin')}</p>
       )}
-      <details className="yaml-alternative">
-        <summary>{t('providerYaml')}</summary>
-        <p>{t('connectProviderHelp')}</p>
-        <pre className="snippet">
-          <code>{providerSnippet}</code>
-        </pre>
-      </details>
     </section>
   );
 }

@@ -1,0 +1,52 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { listUpstreamModels } from './openai-models.js';
+
+describe('listUpstreamModels', () => {
+  let server: http.Server;
+  let base: string;
+  beforeAll(async () => {
+    server = http.createServer((request, response) => {
+      const answer = (status: number, body: string, headers: http.OutgoingHttpHeaders = {}) =>
+        response.writeHead(status, { 'content-type': 'application/json', ...headers }).end(body);
+      if (request.url === '/ok/models') {
+        answer(200, JSON.stringify({ data: [{ id: 'a' }, { id: 'b' }, { id: 'a' }, { id: 3 }] }));
+      } else if (request.url === '/html/models') answer(200, '<html>hello</html>');
+      else if (request.url === '/moved/models') answer(302, '', { location: '/ok/models' });
+      else if (request.url === '/empty/models') answer(200, '{"data":[]}');
+      // /slow: never answers
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(async () => {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  });
+
+  const list = (path: string, timeoutMs?: number) =>
+    listUpstreamModels({ type: 'openai', base_url: `${base}${path}` }, timeoutMs);
+
+  it('reads the ids of an OpenAI model list, once each', async () => {
+    expect(await list('/ok/')).toEqual(['a', 'b']);
+  });
+
+  it.each([
+    ['/html', /not an OpenAI model list/],
+    ['/moved', /answered 302/], // redirects are not followed
+    ['/empty', /lists no model/],
+  ])('refuses %s with the reason', async (path, reason) => {
+    await expect(list(path)).rejects.toMatchObject({
+      status: 400,
+      code: 'model_discovery_failed',
+      message: expect.stringMatching(reason),
+    });
+  });
+
+  it('gives up after the timeout', async () => {
+    await expect(list('/slow', 200)).rejects.toMatchObject({
+      message: expect.stringMatching(/no answer within 0.2 s/),
+    });
+  });
+});
