@@ -2,8 +2,7 @@
 // Llama 2 tokenizer), on both dialects: the reply streams through a durable run, the text the
 // client joins is exactly what is stored, and Stop cuts the engine mid-reply.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Message } from '../src/chat/message-record.js';
-import { openChatTestApp, type ChatTestApp } from './helpers/chat-app.js';
+import { openChatTestApp, startConversation, type ChatTestApp } from './helpers/chat-app.js';
 import { fetchRunEvents, joinedText } from './helpers/run-events.js';
 import { hasTinyModel, tinyModelPath } from './helpers/shared-files.js';
 import { signIn, type SignedIn } from './helpers/sign-in.js';
@@ -26,23 +25,7 @@ describe.runIf(run).each(targets)('chat on the embedded engine, $dialect', (targ
     await t?.dispose();
   });
 
-  const start = async () => {
-    const created = await t.app.inject({
-      method: 'POST',
-      url: '/api/conversations',
-      headers: ada.headers,
-      payload: {},
-    });
-    const conversationId = created.json<{ id: string }>().id;
-    const posted = await t.app.inject({
-      method: 'POST',
-      url: `/api/conversations/${conversationId}/messages`,
-      headers: ada.headers,
-      payload: { content: 'Name three colours.', parentId: null },
-    });
-    expect(posted.statusCode, posted.body).toBe(201);
-    return { conversationId, ...posted.json<{ assistantMessage: Message; runId: string }>() };
-  };
+  const start = () => startConversation(t.app, ada.headers, 'Name three colours.');
   const stored = (messageId: string) =>
     t.runtime.store.db
       .selectFrom('messages')

@@ -2,8 +2,7 @@
 // without gap, resuming with Last-Event-ID or ?after with no gap or duplicate, Stop before the
 // first token and mid-stream, text flushed while streaming, and runs a restart interrupts.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Message } from '../src/chat/message-record.js';
-import { openChatTestApp, type ChatTestApp } from './helpers/chat-app.js';
+import { openChatTestApp, startConversation, type ChatTestApp } from './helpers/chat-app.js';
 import {
   fetchRunEvents,
   injectRunEvents,
@@ -32,26 +31,7 @@ describe.each(targets)('durable runs on $dialect', (target) => {
     await t?.dispose();
   });
 
-  const start = async (content = 'Tell me a story') => {
-    const created = await t.app.inject({
-      method: 'POST',
-      url: '/api/conversations',
-      headers: ada.headers,
-      payload: {},
-    });
-    const conversationId = created.json<{ id: string }>().id;
-    const posted = await t.app.inject({
-      method: 'POST',
-      url: `/api/conversations/${conversationId}/messages`,
-      headers: ada.headers,
-      payload: { content, parentId: null },
-    });
-    expect(posted.statusCode).toBe(201);
-    return {
-      conversationId,
-      ...posted.json<{ userMessage: Message; assistantMessage: Message; runId: string }>(),
-    };
-  };
+  const start = (content = 'Tell me a story') => startConversation(t.app, ada.headers, content);
   const row = (messageId: string) =>
     t.runtime.store.db
       .selectFrom('messages')

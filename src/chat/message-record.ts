@@ -1,4 +1,10 @@
-import type { FeedbackRating, MessageRole, MessageStatus, Timestamp } from '../store/database.js';
+import type { Selectable } from 'kysely';
+import type {
+  FeedbackRating,
+  MessageRole,
+  MessageStatus,
+  MessagesTable,
+} from '../store/database.js';
 
 /** A rating left on a message. */
 export interface Feedback {
@@ -21,20 +27,8 @@ export interface Message {
   createdAt: string;
 }
 
-/** The columns `toMessage` reads: a `messages` row plus its feedback, if any. */
-export interface MessageRow {
-  id: string;
-  conversation_id: string;
-  parent_id: string | null;
-  role: MessageRole;
-  content: string;
-  model: string | null;
-  status: MessageStatus;
-  error: string | null;
-  run_id: string | null;
-  prompt_tokens: number | null;
-  completion_tokens: number | null;
-  created_at: Timestamp;
+/** The columns `toMessage` reads: a `messages` row (all but `updated_at`) plus its feedback, if any. */
+export interface MessageRow extends Omit<Selectable<MessagesTable>, 'updated_at'> {
   rating: FeedbackRating | null;
   comment: string | null;
 }

@@ -5,6 +5,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { expect } from 'vitest';
+import type { Message } from '../../src/chat/message-record.js';
 import { resolveSettings } from '../../src/config/settings.js';
 import { installErrorHandler } from '../../src/server/error-handler.js';
 import { apiRoutes } from '../../src/server/routes/api/index.js';
@@ -95,4 +97,35 @@ export async function openChatTestApp(
     },
   };
   return testApp;
+}
+
+/** A new conversation's first turn, as POST /api/conversations/:id/messages answers it. */
+export interface FirstTurn {
+  conversationId: string;
+  userMessage: Message;
+  assistantMessage: Message;
+  runId: string;
+}
+
+/** Creates a conversation and posts `content` as its first message, which starts a run. */
+export async function startConversation(
+  app: FastifyInstance,
+  headers: Record<string, string>,
+  content: string,
+): Promise<FirstTurn> {
+  const created = await app.inject({
+    method: 'POST',
+    url: '/api/conversations',
+    headers,
+    payload: {},
+  });
+  const conversationId = created.json<{ id: string }>().id;
+  const posted = await app.inject({
+    method: 'POST',
+    url: `/api/conversations/${conversationId}/messages`,
+    headers,
+    payload: { content, parentId: null },
+  });
+  expect(posted.statusCode, posted.body).toBe(201);
+  return { conversationId, ...posted.json<Omit<FirstTurn, 'conversationId'>>() };
 }

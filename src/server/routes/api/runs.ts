@@ -8,6 +8,7 @@ import { followRunEvents } from '../../../chat/run-follow.js';
 import { badRequest } from '../../../lib/errors.js';
 import { sseEvent } from '../../../lib/sse.js';
 import type { ServerContext } from '../../context.js';
+import { startSseResponse } from '../../sse-response.js';
 import { idParam } from './route-input.js';
 import { requireUser } from './session-hooks.js';
 
@@ -60,15 +61,7 @@ export function runRoutes(app: FastifyInstance, context: ServerContext): void {
       { db, bus: context.bus },
       { userId: user.id, runId, after, signal: controller.signal },
     );
-    const response = reply.raw;
-    reply.hijack();
-    response.writeHead(200, {
-      ...(reply.getHeaders() as Record<string, string>),
-      'content-type': 'text/event-stream; charset=utf-8',
-      'cache-control': 'no-cache',
-      connection: 'keep-alive',
-      'x-accel-buffering': 'no',
-    });
+    const response = startSseResponse(reply);
     response.on('close', () => controller.abort());
     const heartbeat = setInterval(() => response.write(': heartbeat\n\n'), heartbeatMs);
     try {

@@ -2,6 +2,7 @@
 // providers can forward them; the embedded engine ignores them.
 import { z } from 'zod';
 import { badRequest } from '../../../lib/errors.js';
+import { parseBody } from '../../parse-body.js';
 import type {
   ChatRequest,
   CompletionRequest,
@@ -66,7 +67,7 @@ export interface ParsedRequest<R> {
 
 /** Parses a /v1/chat/completions body or throws a 400 naming the bad field. */
 export function parseChatBody(body: unknown): ParsedRequest<ChatRequest> {
-  const parsed = parse(chatBody, body);
+  const parsed = parseBody(chatBody, body);
   if (parsed.top_logprobs != null && !parsed.logprobs) {
     throw badRequest('top_logprobs requires logprobs to be true', 'top_logprobs');
   }
@@ -85,7 +86,7 @@ export function parseChatBody(body: unknown): ParsedRequest<ChatRequest> {
 
 /** Parses a legacy /v1/completions body or throws a 400 naming the bad field. */
 export function parseCompletionBody(body: unknown): ParsedRequest<CompletionRequest> {
-  const { prompt, logprobs, echo: _echo, ...rest } = parse(completionBody, body);
+  const { prompt, logprobs, echo: _echo, ...rest } = parseBody(completionBody, body);
   return {
     ...edge(rest),
     request: {
@@ -130,19 +131,4 @@ function generation(body: Common): GenerationRequest {
     stop: stop == null ? undefined : typeof stop === 'string' ? [stop] : stop,
     extra,
   };
-}
-
-function parse<T extends z.ZodType>(schema: T, body: unknown): z.infer<T> {
-  if (body === null || typeof body !== 'object' || Array.isArray(body)) {
-    throw badRequest('The request body must be a JSON object.');
-  }
-  const result = schema.safeParse(body);
-  if (result.success) return result.data;
-  const issue = result.error.issues[0]!;
-  const param = issue.path.map(String).join('.') || null;
-  const message =
-    issue.code === 'invalid_type' && issue.input === undefined
-      ? `${param} is required`
-      : `${param ? param + ': ' : ''}${issue.message}`;
-  throw badRequest(message, param);
 }

@@ -12,6 +12,7 @@ import type {
 import { isSalonError } from '../../../lib/errors.js';
 import type { Metrics } from '../../metrics.js';
 import { SseBatcher } from '../../sse-batcher.js';
+import { startSseResponse } from '../../sse-response.js';
 import { doneFrame, wireError } from './openai-wire.js';
 
 /** The frames of one response format (chat or text completion). */
@@ -54,15 +55,7 @@ export async function streamParts(
   metrics: Metrics,
   startedAt: number,
 ): Promise<void> {
-  const response = reply.raw;
-  reply.hijack();
-  response.writeHead(200, {
-    ...(reply.getHeaders() as Record<string, string>),
-    'content-type': 'text/event-stream; charset=utf-8',
-    'cache-control': 'no-cache',
-    connection: 'keep-alive',
-    'x-accel-buffering': 'no',
-  });
+  const response = startSseResponse(reply);
   const batch = new SseBatcher(response);
   if (format.role) response.write(format.role());
   let firstToken = true;

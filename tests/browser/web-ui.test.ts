@@ -1,22 +1,13 @@
 // The web UI in a real browser against the real /api over a scripted upstream: the contract
 // names, streaming, Stop, reconnect after a network drop, reopening a streaming chat,
-// branches, sanitized Markdown, the CSP, and axe-core. Needs Chromium and a built web/dist.
-import { existsSync, readFileSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
-import Fastify, { type FastifyInstance } from 'fastify';
+// branches, sanitized Markdown, the CSP, and axe-core.
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { resolveSettings } from '../../src/config/settings.js';
-import { installErrorHandler } from '../../src/server/error-handler.js';
-import { apiRoutes } from '../../src/server/routes/api/index.js';
-import { openRuntime } from '../../src/server/runtime.js';
-import { builtWebRoot, webUi } from '../../src/server/web-ui.js';
-import { startFakeOpenAI, type FakeUpstream } from '../../tests/helpers/fake-openai.js';
-import { canRun } from '../../tests/helpers/shared-files.js';
+import { runAxe, serious } from '../helpers/axe.js';
+import { hasChromium, launchChromium, newContext } from '../helpers/browser.js';
+import { startFakeOpenAI, type FakeUpstream } from '../helpers/fake-openai.js';
+import { salonConfig, startWebServer, type WebServer } from '../helpers/web-server.js';
 
-const chromiumPath = process.env.SALON_CHROMIUM ?? '/usr/bin/chromium';
 const reply = [
   'A [safe link](https://mistral.ai), a [bad one](javascript:alert(1)) and ![a cat](https://example.com/cat.png).',
   '',
@@ -31,64 +22,31 @@ const reply = [
   "Euler: $e^{i\\pi} + 1 = 0$. <script>alert('x')</script> stays text.",
 ].join('\n');
 
-const runnable =
-  canRun('web UI e2e', existsSync(chromiumPath), `no Chromium at ${chromiumPath}`) &&
-  canRun('web UI e2e', existsSync(path.join(builtWebRoot, 'index.html')), 'run npm run build:web');
+/** Logs CSP violations to the console, where the suite collects them (init scripts escape CSP). */
+const reportViolations = `
+  document.addEventListener('securitypolicyviolation', (event) =>
+    console.error('CSP violation: ' + event.violatedDirective),
+  );
+`;
 
-describe.runIf(runnable)('web UI in Chromium', () => {
-  let dataDir: string;
+describe.runIf(hasChromium('web UI e2e'))('web UI in Chromium', () => {
   let chat: FakeUpstream;
   let titles: FakeUpstream;
-  let runtime: Awaited<ReturnType<typeof openRuntime>>;
-  let app: FastifyInstance;
-  let base: string;
+  let server: WebServer;
   let browser: Browser;
   let context: BrowserContext;
   let page: Page;
   const problems: string[] = [];
 
   beforeAll(async () => {
-    dataDir = await mkdtemp(path.join(os.tmpdir(), 'salon-web-e2e-'));
     chat = await startFakeOpenAI([{ kind: 'reply', text: reply, chunks: 40, chunkDelayMs: 60 }]);
     titles = await startFakeOpenAI([{ kind: 'reply', text: '"A tour"' }]);
-    const config = path.join(dataDir, 'salon.yaml');
-    await writeFile(
-      config,
-      [
-        'providers:',
-        `  chat: { type: openai, base_url: "${chat.url}", timeout: 10 }`,
-        `  titles: { type: openai, base_url: "${titles.url}", timeout: 10 }`,
-        'models:',
-        '  - { name: chat, targets: [{ provider: chat, model: fake-chat }] }',
-        '  - { name: small, targets: [{ provider: titles, model: fake-small }] }',
-        '',
-      ].join('\n'),
-    );
-    const settings = resolveSettings({ dataDir, config }, {});
-    runtime = await openRuntime(settings);
-    app = Fastify();
-    installErrorHandler(app, settings.bodyLimit);
-    await app.register(async (scope) => apiRoutes(scope, runtime));
-    await webUi(app, { root: builtWebRoot });
-    base = await app.listen({ port: 0, host: '127.0.0.1' });
-    const { chromium } = await import('playwright-core');
-    browser = await chromium.launch({
-      executablePath: chromiumPath,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--no-first-run',
-      ],
-    });
-    context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-    await context.addInitScript(() =>
-      document.addEventListener('securitypolicyviolation', (event) =>
-        console.error(`CSP violation: ${event.violatedDirective}`),
-      ),
-    );
+    [server, browser] = await Promise.all([
+      startWebServer({ config: salonConfig({ upstreams: { chat: chat.url, small: titles.url } }) }),
+      launchChromium(),
+    ]);
+    context = await newContext(browser);
+    await context.addInitScript(reportViolations);
     page = await context.newPage();
     page.on('console', (message) => {
       if (message.text().startsWith('CSP violation')) problems.push(message.text());
@@ -98,11 +56,9 @@ describe.runIf(runnable)('web UI in Chromium', () => {
 
   afterAll(async () => {
     await browser?.close();
-    await app?.close();
-    await runtime?.close();
+    await server?.close();
     await chat?.close();
     await titles?.close();
-    await rm(dataDir, { recursive: true, force: true });
   });
 
   const message = () => page.getByRole('textbox', { name: 'Message' });
@@ -115,7 +71,7 @@ describe.runIf(runnable)('web UI in Chromium', () => {
   }
 
   it('creates the owner on first run, then shows the chat with its contract names', async () => {
-    const response = await page.goto(base);
+    const response = await page.goto(server.url);
     expect(response?.headers()['content-security-policy']).toContain("script-src 'self'");
     await page.getByLabel('Email').fill('owner@example.com');
     await page.getByLabel('Password').fill('correct horse battery');
@@ -169,7 +125,7 @@ describe.runIf(runnable)('web UI in Chromium', () => {
     const url = page.url();
     await send('Reopen');
     await page.waitForTimeout(500);
-    await page.goto(base);
+    await page.goto(server.url);
     await page.goto(url);
     await page.getByRole('button', { name: 'Stop' }).waitFor();
     await finished();
@@ -189,18 +145,9 @@ describe.runIf(runnable)('web UI in Chromium', () => {
   });
 
   it('has no serious axe-core violations, light and dark', async () => {
-    const axe = readFileSync(path.resolve('node_modules/axe-core/axe.min.js'), 'utf8');
     for (const scheme of ['light', 'dark'] as const) {
       await page.emulateMedia({ colorScheme: scheme });
-      await page.evaluate(`${axe}\n;0`);
-      const violations = await page.evaluate(async () => {
-        const result = await (
-          window as unknown as {
-            axe: { run(): Promise<{ violations: Array<{ id: string; impact: string }> }> };
-          }
-        ).axe.run();
-        return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-      });
+      const violations = serious(await runAxe(page));
       expect(
         violations.map((v) => v.id),
         scheme,
