@@ -122,12 +122,15 @@ export async function deleteConversation(
   userId: string,
   id: string,
 ): Promise<void> {
-  const result = await db
-    .deleteFrom('conversations')
-    .where('id', '=', id)
-    .where('user_id', '=', userId)
-    .executeTakeFirst();
-  if (Number(result.numDeletedRows) === 0) {
-    throw notFound(`No conversation with id '${id}'.`, 'conversation_not_found');
-  }
+  await db.transaction().execute(async (trx) => {
+    await getConversation(trx, userId, id);
+    // Cut the parent links first: cascading along a long parent chain nests one trigger per
+    // message, and SQLite stops at 1,000 levels ("too many levels of trigger recursion").
+    await trx
+      .updateTable('messages')
+      .set({ parent_id: null })
+      .where('conversation_id', '=', id)
+      .execute();
+    await trx.deleteFrom('conversations').where('id', '=', id).execute();
+  });
 }

@@ -47,7 +47,12 @@ export function ensureWebBuild(): void {
     );
     if (statSync(builtIndex).mtimeMs >= sources) return;
   }
-  const result = spawnSync('npm', ['run', 'build:web'], { encoding: 'utf8', timeout: 120_000 });
+  const result = spawnSync('npm', ['run', 'build:web'], {
+    encoding: 'utf8',
+    timeout: 120_000,
+    // Under vitest NODE_ENV is 'test', which would make Vite ship React's development build.
+    env: { ...process.env, NODE_ENV: 'production' },
+  });
   if (result.status !== 0) {
     throw new Error(`npm run build:web failed:\n${result.stdout}\n${result.stderr}`);
   }
