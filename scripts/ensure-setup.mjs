@@ -24,4 +24,5 @@ const webSources = Math.max(newest('web'), mtime('package-lock.json'));
 if (webSources > mtime('web/dist/index.html')) {
   console.error('salon: building the web UI…');
   run(process.execPath, ['node_modules/vite/bin/vite.js', 'build', 'web', '--logLevel', 'warn']);
+  run(process.execPath, ['scripts/precompress-web.mjs']);
 }

@@ -1,5 +1,6 @@
 // Serves the web UI (web/dist) at `/`: hashed assets with a one-year cache, index.html for
-// every other GET outside the API (the SPA routes itself), and a strict CSP on HTML.
+// every other GET outside the API (the SPA routes itself), and a strict CSP on HTML. Text
+// files go out brotli- or gzip-compressed when the build wrote those twins.
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -51,7 +52,8 @@ export function isReservedPath(pathname: string): boolean {
 export async function webUi(app: FastifyInstance, options: WebUiOptions): Promise<void> {
   const root = path.resolve(options.root);
   // serve: false — we route ourselves so unknown paths reach index.html or the 404 handler.
-  await app.register(fastifyStatic, { root, serve: false });
+  // preCompressed: the .br/.gz twins written by scripts/precompress-web.mjs, when accepted.
+  await app.register(fastifyStatic, { root, serve: false, preCompressed: true });
 
   app.addHook('onSend', async (_request, reply, payload) => {
     const type = reply.getHeader('content-type');
@@ -64,6 +66,8 @@ export async function webUi(app: FastifyInstance, options: WebUiOptions): Promis
     if (pathname === undefined || isReservedPath(pathname)) return reply.callNotFound();
     const file = await staticFile(root, pathname);
     if (file) {
+      // preCompressed picks the body by accept-encoding: caches in between must know.
+      reply.header('vary', 'accept-encoding');
       const immutable = file.startsWith('assets/');
       return reply.sendFile(file, {
         // Hashed names never change content; index.html and the rest are revalidated.
@@ -80,6 +84,7 @@ export async function webUi(app: FastifyInstance, options: WebUiOptions): Promis
       return reply.code(200).type('text/html; charset=utf-8').send(missingBuildPage);
     }
     reply.header('cache-control', 'no-cache');
+    reply.header('vary', 'accept-encoding');
     return reply.sendFile('index.html', { maxAge: 0, cacheControl: false });
   });
 }

@@ -3,6 +3,7 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useState } from 'react';
 import type { ReactNode } from 'react';
 import { api, setCsrfToken, setUnauthorizedHandler } from '../api/client.js';
+import { apiOrEarly } from '../api/early-fetch.js';
 import type { AuthState, User } from '../api/types.js';
 
 interface SessionValue {
@@ -24,7 +25,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
 
   const reload = useCallback(async () => {
     try {
-      const next = await api<AuthState>('/api/auth/state');
+      const next = await apiOrEarly<AuthState>('/api/auth/state');
       setCsrfToken(next.csrfToken);
       setState(next);
       setLoadError(undefined);

@@ -13,6 +13,29 @@ import { siblingsOf } from './message-tree.js';
 /** Pixels from the bottom within which the list keeps following new text. */
 const stickThreshold = 120;
 
+/**
+ * A row's height before it is measured, from its text: about 90 characters a line of 24 px,
+ * plus the row's padding and actions. Close guesses keep the first jump to the bottom short.
+ */
+export function estimateRowHeight(content: string): number {
+  let lines = 0;
+  for (const line of content.split('\n')) lines += Math.max(1, Math.ceil(line.length / 90));
+  return Math.min(64 + lines * 24, 4_000);
+}
+
+// The virtualizer asks again for every unmeasured row on each render (each streamed frame).
+const estimates = new WeakMap<Message, number>();
+
+function estimateMessage(message: Message | undefined): number {
+  if (!message) return 140;
+  let height = estimates.get(message);
+  if (height === undefined) {
+    height = estimateRowHeight(message.content);
+    estimates.set(message, height);
+  }
+  return height;
+}
+
 /** Renders the path of messages. */
 export function MessageList({
   path,
@@ -35,7 +58,10 @@ export function MessageList({
   const virtualizer = useVirtualizer({
     count: path.length,
     getScrollElement: () => scroller.current,
-    estimateSize: () => 140,
+    estimateSize: (index) => estimateMessage(path[index]),
+    // Open at the bottom: starting at 0 would render (and parse) the oldest rows first, only
+    // for the layout effect below to scroll them away.
+    initialOffset: () => path.reduce((sum, message) => sum + estimateMessage(message), 0),
     overscan: 6,
     getItemKey: (index) => path[index]?.id ?? index,
   });

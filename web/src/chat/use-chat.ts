@@ -3,6 +3,7 @@
 // still streaming follows that run live from its first event.
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { api, ApiError } from '../api/client.js';
+import { conversationPath, apiOrEarly } from '../api/early-fetch.js';
 import { followRun } from '../api/follow-run.js';
 import type { Conversation, Feedback, Message, MessageStatus, RunStart } from '../api/types.js';
 import { useConversations } from '../data/conversations.js';
@@ -164,11 +165,13 @@ export function useChat(conversationId: string | null) {
     }
     setState({ status: 'loading', conversation: null, messages: [] });
     const controller = new AbortController();
-    api<{ conversation: Conversation; messages: Message[] }>(
-      `/api/conversations/${encodeURIComponent(conversationId)}`,
+    apiOrEarly<{ conversation: Conversation; messages: Message[] }>(
+      conversationPath(conversationId),
       { signal: controller.signal },
     ).then(
       (answer) => {
+        // The early request ignores the signal.
+        if (controller.signal.aborted) return;
         setState({ status: 'ready', conversation: answer.conversation, messages: answer.messages });
         followStreaming(answer.messages);
       },
