@@ -15,7 +15,8 @@
 import { mkdtemp, mkdir, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { launchChromium } from '../../tests/helpers/browser.js';
 import { updateConversation } from '../../src/chat/conversations.js';
 import { chunkComposition } from './bundle-composition.js';
 import {
@@ -50,26 +51,11 @@ import { generateTranscript, streamedReply, type TranscriptMessage } from './tra
 
 const distDir = path.resolve('web', 'dist');
 // Debian's Chromium, as the browser suites use it (SALON_CHROMIUM overrides).
-const chromiumPath = process.env.SALON_CHROMIUM ?? '/usr/bin/chromium';
 const tracesDir = path.resolve('artifacts', 'bench-web');
 // Profiled visits per size: enough to average out one unlucky visit.
 const profiledVisits = 3;
 
 const log = (line: string) => console.error(line);
-
-function launchChromium(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: chromiumPath,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--no-first-run',
-    ],
-  });
-}
 
 /** What every visit needs. */
 interface VisitContext {
