@@ -3,7 +3,7 @@
 import { createInterface } from 'node:readline/promises';
 import type { Command } from 'commander';
 import { resolveSettings, type SettingsFlags } from '../config/settings.js';
-import type { ChatMessage, StreamPart } from '../gateway/providers/types.js';
+import type { ChatMessage, StreamPart } from '../gateway/types.js';
 import { defaultAlias } from '../gateway/model-catalog.js';
 import { parseSse } from '../lib/sse.js';
 import { createGateway } from '../server/runtime.js';

@@ -1,5 +1,5 @@
-// The gateway's public types: features above the gateway (chat, evals) import these, never
-// a provider module.
+// The gateway's public surface: modules above the gateway (chat, evals, server, cli) import
+// these, never a provider module.
 export type {
   ChatMessage,
   ChatRequest,
@@ -12,3 +12,4 @@ export type {
 } from './providers/types.js';
 export { messageText } from './providers/types.js';
 export type { StartedStream } from './gateway.js';
+export { listUpstreamModels, maxListedModels } from './providers/openai-models.js';

@@ -12,6 +12,8 @@ import { builtWebRoot, webUi } from './web-ui.js';
 export interface AppOptions {
   /** Pino logger options, or false for none. */
   logger?: boolean | object;
+  /** Close open keep-alive connections on `close()` (tests that restart the app). */
+  forceCloseConnections?: boolean;
 }
 
 /** The whole HTTP surface over an already opened store and gateway. */
@@ -24,6 +26,7 @@ export async function buildApp(
     bodyLimit: context.settings.bodyLimit,
     // Keep-alive longer than common load balancers' idle timeouts (60 s) to avoid resets.
     keepAliveTimeout: 65_000,
+    ...(options.forceCloseConnections && { forceCloseConnections: true }),
   });
   installErrorHandler(app, context.settings.bodyLimit);
   app.addHook('onRequest', async (request, reply) => {

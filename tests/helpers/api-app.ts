@@ -1,12 +1,11 @@
-// The web UI's API over a real runtime (storage on the given dialect, an empty gateway), built
-// the way the server assembles it: the error handler, then `apiRoutes` in its own scope.
+// The web UI's API over a real runtime (storage on the given dialect, an empty gateway), on
+// the app `salon serve` builds.
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import Fastify, { type FastifyInstance } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { resolveSettings } from '../../src/config/settings.js';
-import { installErrorHandler } from '../../src/server/error-handler.js';
-import { apiRoutes } from '../../src/server/routes/api/index.js';
+import { buildApp } from '../../src/server/app.js';
 import { openRuntime } from '../../src/server/runtime.js';
 import type { StoreTarget } from './stores.js';
 
@@ -29,9 +28,7 @@ export async function openApiTestApp(target: StoreTarget): Promise<ApiTestApp> {
     : database.options.dataDir;
   const settings = resolveSettings({ dataDir }, databaseUrl ? { DATABASE_URL: databaseUrl } : {});
   const runtime = await openRuntime(settings);
-  const app = Fastify({ bodyLimit: settings.bodyLimit });
-  installErrorHandler(app, settings.bodyLimit);
-  await app.register(async (scope) => apiRoutes(scope, runtime));
+  const app = await buildApp(runtime);
   await app.ready();
   return {
     app,

@@ -4,12 +4,11 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import Fastify, { type FastifyInstance } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { expect } from 'vitest';
 import type { Message } from '../../src/chat/message-record.js';
 import { resolveSettings } from '../../src/config/settings.js';
-import { installErrorHandler } from '../../src/server/error-handler.js';
-import { apiRoutes } from '../../src/server/routes/api/index.js';
+import { buildApp } from '../../src/server/app.js';
 import { openRuntime } from '../../src/server/runtime.js';
 import { startFakeOpenAI, type FakeUpstream } from './fake-openai.js';
 import type { StoreTarget, TestDatabase } from './stores.js';
@@ -57,9 +56,7 @@ async function openApp(
   );
   const runtime = await openRuntime(settings);
   // Tests restart the app while their HTTP client may still hold a keep-alive socket open.
-  const app = Fastify({ bodyLimit: settings.bodyLimit, forceCloseConnections: true });
-  installErrorHandler(app, settings.bodyLimit);
-  await app.register(async (scope) => apiRoutes(scope, runtime));
+  const app = await buildApp(runtime, { forceCloseConnections: true });
   await app.ready();
   return { app, runtime };
 }

@@ -10,7 +10,7 @@ import {
   providerConfig,
   type StoredProvider,
 } from '../../../gateway/provider-store.js';
-import { listUpstreamModels, maxListedModels } from '../../../gateway/providers/openai-models.js';
+import { listUpstreamModels, maxListedModels } from '../../../gateway/types.js';
 import { badRequest, notFound, SalonError } from '../../../lib/errors.js';
 import type { ServerContext } from '../../context.js';
 import { parseBody } from '../../parse-body.js';

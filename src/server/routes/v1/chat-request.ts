@@ -3,11 +3,7 @@
 import { z } from 'zod';
 import { badRequest } from '../../../lib/errors.js';
 import { parseBody } from '../../parse-body.js';
-import type {
-  ChatRequest,
-  CompletionRequest,
-  GenerationRequest,
-} from '../../../gateway/providers/types.js';
+import type { ChatRequest, CompletionRequest, GenerationRequest } from '../../../gateway/types.js';
 
 const contentPart = z.looseObject({ type: z.string(), text: z.string().optional() });
 

@@ -3,12 +3,7 @@
 // point is a proper HTTP error; after it, an error is an in-stream `error` event.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { StartedStream } from '../../../gateway/gateway.js';
-import type {
-  FinishReason,
-  StreamPart,
-  TokenLogprob,
-  Usage,
-} from '../../../gateway/providers/types.js';
+import type { FinishReason, StreamPart, TokenLogprob, Usage } from '../../../gateway/types.js';
 import { isSalonError } from '../../../lib/errors.js';
 import type { Metrics } from '../../metrics.js';
 import { SseBatcher } from '../../sse-batcher.js';
