@@ -77,7 +77,8 @@ describe.runIf(hasChromium('web UI e2e'))('web UI in Chromium', () => {
     await page.getByLabel('Password').fill('correct horse battery');
     await page.getByRole('button', { name: 'Create owner account' }).click();
     await message().waitFor();
-    expect(await page.getByRole('combobox', { name: 'Model' }).inputValue()).toBe('chat');
+    const picker = page.getByRole('combobox', { name: 'Model' });
+    await expect.poll(() => picker.inputValue()).toBe('chat'); // once /api/models answered
     expect(await page.getByRole('button', { name: 'Send' }).isDisabled()).toBe(true);
   });
 
