@@ -38,6 +38,7 @@ export async function openSalon(settings: SalonSettings): Promise<SalonBench> {
     ...base,
     configFile: undefined,
     config: {
+      ...base.config,
       providers: {
         [providerName]: {
           type: 'llama',

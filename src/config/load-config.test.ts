@@ -49,7 +49,7 @@ models:
 
   it('names an unknown provider type and the valid ones', () => {
     expect(configError('providers:\n  x:\n    type: bedrock\n')).toMatch(
-      /providers\.x\.type: unknown provider type 'bedrock' \(one of openai, llama\)/,
+      /providers\.x\.type: unknown provider type 'bedrock' \(one of openai, azure-openai, llama\)/,
     );
   });
 

@@ -3,18 +3,49 @@
 import { z } from 'zod';
 
 /** Provider types Salon can talk to. */
-export const providerTypes = ['openai', 'llama'] as const;
+export const providerTypes = ['openai', 'azure-openai', 'llama'] as const;
 
 /** A provider type name. */
 export type ProviderType = (typeof providerTypes)[number];
 
-const openaiProvider = z.strictObject({
-  type: z.literal('openai'),
+const seconds = z.number().positive();
+
+/** Per-request time limits for an HTTP upstream, in seconds. */
+const timeoutsSchema = z.strictObject({
+  /** To open the connection. */
+  connect: seconds.optional(),
+  /** From sending the request to the response headers (for a stream, its first byte). */
+  first_token: seconds.optional(),
+  /** Between two chunks of a streamed response. */
+  idle: seconds.optional(),
+});
+
+const httpProviderFields = {
   base_url: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }),
   api_key: z.string().optional(),
   headers: z.record(z.string(), z.string()).optional(),
-  /** Seconds to wait for the upstream's response headers. */
-  timeout: z.number().positive().optional(),
+  /** Seconds to wait for the upstream's response headers (same as timeouts.first_token). */
+  timeout: seconds.optional(),
+  timeouts: timeoutsSchema.optional(),
+  /**
+   * Allow link-local and cloud-metadata addresses (169.254.0.0/16, fd00:ec2::254, …), which
+   * Salon otherwise refuses on every connection and redirect.
+   */
+  allow_link_local: z.boolean().optional(),
+};
+
+const openaiProvider = z.strictObject({
+  type: z.literal('openai'),
+  ...httpProviderFields,
+});
+
+const azureOpenaiProvider = z.strictObject({
+  type: z.literal('azure-openai'),
+  /** The resource endpoint, e.g. https://my-resource.openai.azure.com */
+  ...httpProviderFields,
+  api_version: z.string().min(1).default('2024-10-21'),
+  /** Model name (a target's `model`) → deployment name; unlisted models use their own name. */
+  deployments: z.record(z.string(), z.string().min(1)).optional(),
 });
 
 const llamaProvider = z.strictObject({
@@ -27,25 +58,73 @@ const llamaProvider = z.strictObject({
 });
 
 /** One provider entry under `providers:`. */
-export const providerSchema = z.discriminatedUnion('type', [openaiProvider, llamaProvider]);
+export const providerSchema = z.discriminatedUnion('type', [
+  openaiProvider,
+  azureOpenaiProvider,
+  llamaProvider,
+]);
+
+/** USD per million tokens, for the usage ledger's cost column. */
+const priceSchema = z.strictObject({
+  input: z.number().min(0),
+  output: z.number().min(0),
+});
 
 const targetSchema = z.strictObject({
   provider: z.string().min(1),
   model: z.string().min(1).optional(),
   weight: z.number().positive().optional(),
+  price: priceSchema.optional(),
 });
 
 const modelSchema = z.strictObject({
   name: z.string().min(1),
   targets: z.array(targetSchema).min(1),
   fallbacks: z.array(z.string().min(1)).optional(),
+  /**
+   * How a request picks among targets: `latency` (default) prefers the target with the fewest
+   * requests in flight weighted by its observed latency; `weighted` spreads by `weight`.
+   */
+  balance: z.enum(['latency', 'weighted']).optional(),
+  /** Price for targets that do not give their own. */
+  price: priceSchema.optional(),
+});
+
+/** How the router retries and when it stops sending to a failing target. */
+const routerSchema = z.strictObject({
+  /** Further attempts after the first, across targets and fallbacks. */
+  retries: z.number().int().min(0).max(10).default(2),
+  backoff: z
+    .strictObject({
+      /** First wait before a retry, doubled on each further one. */
+      initial_ms: z.number().int().min(0).default(100),
+      /** Longest wait, Retry-After included; a longer Retry-After skips the target instead. */
+      max_ms: z.number().int().min(0).default(5000),
+    })
+    .prefault({}),
+  breaker: z
+    .strictObject({
+      /** Consecutive failures that open a target's breaker. */
+      failures: z.number().int().min(1).default(5),
+      /** Seconds an open breaker waits before letting one trial request through. */
+      cooldown: seconds.default(30),
+    })
+    .prefault({}),
+  /** Defaults for every HTTP provider that does not set its own. */
+  timeouts: timeoutsSchema.optional(),
 });
 
 /** The whole salon.yaml. */
 export const configSchema = z.strictObject({
   providers: z.record(z.string(), providerSchema).default({}),
   models: z.array(modelSchema).default([]),
+  router: routerSchema.prefault({}),
 });
+
+/** The config when there is no salon.yaml. */
+export function emptyConfig(): SalonConfig {
+  return configSchema.parse({});
+}
 
 /** salon.yaml after validation. */
 export type SalonConfig = z.infer<typeof configSchema>;
@@ -53,9 +132,17 @@ export type SalonConfig = z.infer<typeof configSchema>;
 export type ProviderConfig = z.infer<typeof providerSchema>;
 /** A provider entry of type `openai`. */
 export type OpenAIProviderConfig = z.infer<typeof openaiProvider>;
+/** A provider entry of type `azure-openai`. */
+export type AzureOpenAIProviderConfig = z.infer<typeof azureOpenaiProvider>;
 /** A provider entry of type `llama`. */
 export type LlamaProviderConfig = z.infer<typeof llamaProvider>;
 /** One model entry under `models:`. */
 export type ModelConfig = z.infer<typeof modelSchema>;
 /** One target of a model. */
 export type TargetConfig = z.infer<typeof targetSchema>;
+/** The `router:` section with defaults filled in. */
+export type RouterConfig = z.infer<typeof routerSchema>;
+/** Time limits for an HTTP upstream, in seconds. */
+export type TimeoutsConfig = z.infer<typeof timeoutsSchema>;
+/** USD per million input and output tokens. */
+export type PriceConfig = z.infer<typeof priceSchema>;

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { ConfigError } from '../lib/errors.js';
 import { loadConfigFile } from './load-config.js';
-import type { SalonConfig } from './schema.js';
+import { emptyConfig, type SalonConfig } from './schema.js';
 
 /** Everything a Salon process needs to start, from flags, env and salon.yaml. */
 export interface Settings {
@@ -59,7 +59,7 @@ export function resolveSettings(
     host: flags.host ?? env.SALON_HOST ?? '127.0.0.1',
     dataDir,
     configFile: configFile && path.resolve(configFile),
-    config: configFile ? loadConfigFile(configFile, env) : { providers: {}, models: [] },
+    config: configFile ? loadConfigFile(configFile, env) : emptyConfig(),
     databaseUrl,
     redisUrl: env.REDIS_URL || undefined,
     secret: env.SALON_SECRET || undefined,

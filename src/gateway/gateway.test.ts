@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { startFakeOpenAI, type FakeUpstream } from '../../tests/helpers/fake-openai.js';
-import type { SalonConfig } from '../config/schema.js';
+import { emptyConfig, type SalonConfig } from '../config/schema.js';
 import { isSalonError } from '../lib/errors.js';
 import { Gateway } from './gateway.js';
 import { buildCatalog } from './model-catalog.js';
@@ -22,7 +22,7 @@ async function collect(parts: AsyncIterable<StreamPart>): Promise<string> {
 }
 
 async function gatewayOver(...behaviours: Array<Parameters<typeof startFakeOpenAI>[0]>) {
-  const config: SalonConfig = { providers: {}, models: [] };
+  const config: SalonConfig = emptyConfig();
   for (const [i, script] of behaviours.entries()) {
     const upstream = await startFakeOpenAI(script);
     upstreams.push(upstream);
@@ -77,7 +77,7 @@ describe('gateway', () => {
   });
 
   it('answers 404 for an unknown model', async () => {
-    const gateway = new Gateway(buildCatalog({ providers: {}, models: [] }, {}), noEngine);
+    const gateway = new Gateway(buildCatalog(emptyConfig(), {}), noEngine);
     const error = await gateway.chat('nope', { messages: [] }).catch((e) => e);
     expect(isSalonError(error) && error.status).toBe(404);
   });
@@ -85,10 +85,10 @@ describe('gateway', () => {
 
 describe('model catalog', () => {
   it('serves SALON_MODEL under its file name, aliased small, and found files by name', () => {
-    const catalog = buildCatalog(
-      { providers: {}, models: [] },
-      { modelFile: '/m/Mistral-7B.Q4.gguf', localModels: [{ id: 'other', path: '/d/other.gguf' }] },
-    );
+    const catalog = buildCatalog(emptyConfig(), {
+      modelFile: '/m/Mistral-7B.Q4.gguf',
+      localModels: [{ id: 'other', path: '/d/other.gguf' }],
+    });
     expect(catalog.routes.map((r) => [r.name, r.aliasOf])).toEqual([
       ['small', 'Mistral-7B.Q4'],
       ['Mistral-7B.Q4', undefined],
@@ -115,7 +115,7 @@ describe('model catalog', () => {
 
 describe('gateway.addLocalModel', () => {
   it('serves a file that appeared after start, as `small` when nothing else is', async () => {
-    const gateway = new Gateway(buildCatalog({ providers: {}, models: [] }, {}), noEngine);
+    const gateway = new Gateway(buildCatalog(emptyConfig(), {}), noEngine);
     expect(gateway.addLocalModel({ id: 'tiny', path: '/models/tiny.gguf' })).toBe(true);
     expect(gateway.listModels()).toEqual([
       { name: 'small', aliasOf: 'tiny', targets: [{ provider: 'tiny' }], fallbacks: [] },

@@ -29,7 +29,7 @@ export const defaultAlias = 'small';
 
 /** Merges salon.yaml with GGUF files: the config wins on every name it defines. */
 export function buildCatalog(
-  config: SalonConfig,
+  config: Pick<SalonConfig, 'providers' | 'models'>,
   files: { modelFile?: string; localModels?: LocalModelFile[] },
 ): ModelCatalog {
   const providers: Record<string, ProviderConfig> = { ...config.providers };

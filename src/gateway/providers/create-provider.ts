@@ -1,5 +1,6 @@
 import type { LoadOptions } from '../../engine/types.js';
 import type { ProviderConfig } from '../../config/schema.js';
+import { AzureOpenAIProvider } from './azure-openai-provider.js';
 import { LlamaProvider, type ModelLoader } from './llama-provider.js';
 import { OpenAIProvider } from './openai-provider.js';
 import type { Provider } from './types.js';
@@ -19,6 +20,8 @@ export function createProvider(
   switch (config.type) {
     case 'openai':
       return new OpenAIProvider(name, config);
+    case 'azure-openai':
+      return new AzureOpenAIProvider(name, config);
     case 'llama':
       return new LlamaProvider(name, config, dependencies.loadModel, dependencies.engineDefaults);
   }

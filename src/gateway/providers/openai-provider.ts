@@ -1,7 +1,7 @@
 // Any OpenAI-style HTTP API (OpenAI, Mistral, vLLM, Ollama, llama-server, …). Fields the
 // client sent that Salon does not interpret are forwarded as they are.
 import { request as httpRequest } from 'undici';
-import type { OpenAIProviderConfig } from '../../config/schema.js';
+import type { AzureOpenAIProviderConfig, OpenAIProviderConfig } from '../../config/schema.js';
 import { SalonError, upstreamError } from '../../lib/errors.js';
 import { parseSse } from '../../lib/sse.js';
 import type {
@@ -34,12 +34,22 @@ interface WireChunk {
 
 /** A provider speaking OpenAI's HTTP API. */
 export class OpenAIProvider implements Provider {
-  readonly type = 'openai';
+  readonly type: string = 'openai';
 
   constructor(
     readonly name: string,
-    private readonly config: OpenAIProviderConfig,
+    protected readonly config: OpenAIProviderConfig | AzureOpenAIProviderConfig,
   ) {}
+
+  /** Where a request for `model` on `path` (`/chat/completions`, …) goes. */
+  protected url(path: string, _model: string | undefined): string {
+    return this.config.base_url.replace(/\/+$/, '') + path;
+  }
+
+  /** The headers that carry the API key. */
+  protected authHeaders(): Record<string, string> {
+    return this.config.api_key ? { authorization: `Bearer ${this.config.api_key}` } : {};
+  }
 
   chat(request: ChatRequest): AsyncIterable<StreamPart> {
     return this.stream('/chat/completions', request, { messages: request.messages });
@@ -64,7 +74,7 @@ export class OpenAIProvider implements Provider {
       stream_options: { include_usage: true },
       ...wireOptions(request, path === '/completions'),
     };
-    const url = this.config.base_url.replace(/\/+$/, '') + path;
+    const url = this.url(path, request.model);
     const timeout = (this.config.timeout ?? 60) * 1000;
     let response: Awaited<ReturnType<typeof httpRequest>>;
     try {
@@ -73,7 +83,7 @@ export class OpenAIProvider implements Provider {
         headers: {
           'content-type': 'application/json',
           accept: 'text/event-stream',
-          ...(this.config.api_key && { authorization: `Bearer ${this.config.api_key}` }),
+          ...this.authHeaders(),
           ...this.config.headers,
         },
         body: JSON.stringify(body),
