@@ -13,3 +13,21 @@ export type {
 export { messageText } from './providers/types.js';
 export type { StartedStream } from './gateway.js';
 export { listUpstreamModels, maxListedModels } from './providers/openai-models.js';
+export type {
+  Endpoint,
+  WireChunk,
+  WireObject,
+  WireRequest,
+  WireResponse,
+} from './providers/types.js';
+export { parseChatBody, parseCompletionBody } from './wire/parse-request.js';
+export {
+  ChatChunkWriter,
+  TextChunkWriter,
+  doneFrame,
+  legacyLogprobs,
+  wireError,
+  wireFinishReason,
+  wireLogprobs,
+  wireUsage,
+} from './wire/openai-wire.js';

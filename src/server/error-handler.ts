@@ -3,7 +3,7 @@
 // details are logged, never sent.
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { isSalonError, payloadTooLarge } from '../lib/errors.js';
-import { wireError } from './routes/v1/openai-wire.js';
+import { wireError } from '../gateway/types.js';
 
 /** Installs the error and not-found handlers. */
 export function installErrorHandler(app: FastifyInstance, bodyLimit: number): void {

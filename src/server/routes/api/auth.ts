@@ -11,7 +11,7 @@ import { isSetupRequired, setupOwner } from '../../../identity/setup-owner.js';
 import { createUser, type User } from '../../../identity/users.js';
 import { forbidden, unauthorized } from '../../../lib/errors.js';
 import type { ServerContext } from '../../context.js';
-import { parseBody } from '../../parse-body.js';
+import { parseBody } from '../../../lib/parse-body.js';
 import { toPublicUser } from './public-user.js';
 import { clearSessionCookie, setSessionCookie } from './session-cookie.js';
 import { requireUser } from './session-hooks.js';

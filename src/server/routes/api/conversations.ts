@@ -11,7 +11,7 @@ import { listConversations } from '../../../chat/list-conversations.js';
 import { listMessages } from '../../../chat/messages.js';
 import { chooseModel } from '../../../chat/models.js';
 import type { ServerContext } from '../../context.js';
-import { parseBody } from '../../parse-body.js';
+import { parseBody } from '../../../lib/parse-body.js';
 import { idParam, parseQuery } from './route-input.js';
 import { requireUser } from './session-hooks.js';
 

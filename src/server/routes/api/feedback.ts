@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { removeFeedback, setFeedback } from '../../../chat/feedback.js';
 import type { ServerContext } from '../../context.js';
-import { parseBody } from '../../parse-body.js';
+import { parseBody } from '../../../lib/parse-body.js';
 import { idParam } from './route-input.js';
 import { requireUser } from './session-hooks.js';
 

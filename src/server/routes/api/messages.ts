@@ -7,7 +7,7 @@ import { editMessage } from '../../../chat/edit-message.js';
 import { postMessage } from '../../../chat/post-message.js';
 import { regenerate } from '../../../chat/regenerate.js';
 import type { ServerContext } from '../../context.js';
-import { parseBody } from '../../parse-body.js';
+import { parseBody } from '../../../lib/parse-body.js';
 import { idParam } from './route-input.js';
 import { requireUser } from './session-hooks.js';
 

@@ -10,7 +10,7 @@ import type { ServerContext } from '../../context.js';
 import { PullJobs, type PullJob, type PullJobState } from '../../model-pull-jobs.js';
 import { modelsDir } from '../../runtime.js';
 import { noModelHint } from '../v1/models.js';
-import { parseBody } from '../../parse-body.js';
+import { parseBody } from '../../../lib/parse-body.js';
 import { requireRole, requireUser } from './session-hooks.js';
 
 const pullBody = z.object({ id: z.string().min(1).max(200) });

@@ -13,7 +13,7 @@ import {
 import { listUpstreamModels, maxListedModels } from '../../../gateway/types.js';
 import { badRequest, notFound, SalonError } from '../../../lib/errors.js';
 import type { ServerContext } from '../../context.js';
-import { parseBody } from '../../parse-body.js';
+import { parseBody } from '../../../lib/parse-body.js';
 import { idParam } from './route-input.js';
 import { requireRole } from './session-hooks.js';
 

@@ -2,7 +2,7 @@
 // the field (the same rule as `parseBody`).
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { parseBody } from '../../parse-body.js';
+import { parseBody } from '../../../lib/parse-body.js';
 
 const idParams = z.object({ id: z.string().min(1).max(200) });
 

@@ -6,7 +6,7 @@ import {
   updateInstanceSettings,
 } from '../../../identity/instance-settings.js';
 import type { ServerContext } from '../../context.js';
-import { parseBody } from '../../parse-body.js';
+import { parseBody } from '../../../lib/parse-body.js';
 import { requireRole, requireUser } from './session-hooks.js';
 
 // Strict: a misspelt key is a 400, not a silent no-op.

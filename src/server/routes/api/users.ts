@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { createUser, listUsers } from '../../../identity/users.js';
 import type { ServerContext } from '../../context.js';
-import { parseBody } from '../../parse-body.js';
+import { parseBody } from '../../../lib/parse-body.js';
 import { toPublicUser } from './public-user.js';
 import { requireRole } from './session-hooks.js';
 

@@ -1,9 +1,14 @@
 import type { FastifyInstance } from 'fastify';
 import { newId } from '../../../lib/ids.js';
 import type { ServerContext } from '../../context.js';
-import { parseChatBody } from './chat-request.js';
+import { parseChatBody } from '../../../gateway/types.js';
 import { collectParts, startGeneration, streamParts } from './generation-handler.js';
-import { ChatChunkWriter, wireFinishReason, wireLogprobs, wireUsage } from './openai-wire.js';
+import {
+  ChatChunkWriter,
+  wireFinishReason,
+  wireLogprobs,
+  wireUsage,
+} from '../../../gateway/types.js';
 
 /** POST /v1/chat/completions with OpenAI's request and response shapes. */
 export function chatCompletionsRoute(app: FastifyInstance, context: ServerContext): void {

@@ -1,9 +1,14 @@
 import type { FastifyInstance } from 'fastify';
 import { newId } from '../../../lib/ids.js';
 import type { ServerContext } from '../../context.js';
-import { parseCompletionBody } from './chat-request.js';
+import { parseCompletionBody } from '../../../gateway/types.js';
 import { collectParts, startGeneration, streamParts } from './generation-handler.js';
-import { TextChunkWriter, legacyLogprobs, wireFinishReason, wireUsage } from './openai-wire.js';
+import {
+  TextChunkWriter,
+  legacyLogprobs,
+  wireFinishReason,
+  wireUsage,
+} from '../../../gateway/types.js';
 
 /** POST /v1/completions: the legacy raw-prompt API, without a chat template. */
 export function completionsRoute(app: FastifyInstance, context: ServerContext): void {

@@ -8,7 +8,7 @@ import { isSalonError } from '../../../lib/errors.js';
 import type { Metrics } from '../../metrics.js';
 import { SseBatcher } from '../../sse-batcher.js';
 import { startSseResponse } from '../../sse-response.js';
-import { doneFrame, wireError } from './openai-wire.js';
+import { doneFrame, wireError } from '../../../gateway/types.js';
 
 /** The frames of one response format (chat or text completion). */
 export interface ChunkFormat {

@@ -1,8 +1,8 @@
 // OpenAI's wire format, produced here and nowhere else. Stream chunks are assembled from
 // precomputed halves around the JSON-escaped delta, because serialising a whole object per
 // token is a measurable share of the per-token cost on small models.
-import type { FinishReason, TokenLogprob, Usage } from '../../../gateway/types.js';
-import type { SalonError } from '../../../lib/errors.js';
+import type { FinishReason, TokenLogprob, Usage } from '../providers/types.js';
+import type { SalonError } from '../../lib/errors.js';
 
 /** The OpenAI `usage` object. */
 export function wireUsage(usage: Usage | undefined) {

@@ -1,9 +1,9 @@
 // Validation of OpenAI request bodies. Unknown fields are kept (as `extra`) so that HTTP
 // providers can forward them; the embedded engine ignores them.
 import { z } from 'zod';
-import { badRequest } from '../../../lib/errors.js';
-import { parseBody } from '../../parse-body.js';
-import type { ChatRequest, CompletionRequest, GenerationRequest } from '../../../gateway/types.js';
+import { badRequest } from '../../lib/errors.js';
+import { parseBody } from '../../lib/parse-body.js';
+import type { ChatRequest, CompletionRequest, GenerationRequest } from '../providers/types.js';
 
 const contentPart = z.looseObject({ type: z.string(), text: z.string().optional() });
 

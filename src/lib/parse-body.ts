@@ -1,7 +1,7 @@
 // Request bodies checked with zod, failing as a 400 that names the field; /api and /v1
 // share it, so both report a bad field the same way.
 import type { z } from 'zod';
-import { badRequest } from '../lib/errors.js';
+import { badRequest } from './errors.js';
 
 /** The body as `schema` reads it, or a 400 naming the first bad field. */
 export function parseBody<T extends z.ZodType>(schema: T, body: unknown): z.infer<T> {
