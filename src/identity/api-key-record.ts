@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import type { Selectable } from 'kysely';
 import type { ApiKeysTable } from '../store/database.js';
+import { keyLimitsFromRow, type ApiKeyLimits } from './api-key-limits.js';
 import type { User } from './users.js';
 
 /** An API key's record; the key itself is never stored. */
@@ -18,6 +19,8 @@ export interface ApiKey {
   lastUsedAt: string | null;
   expiresAt: string | null;
   revokedAt: string | null;
+  /** The models, rates and budget this key is held to (a virtual key's own limits). */
+  limits: ApiKeyLimits;
 }
 
 /** A key that `verifyApiKey` accepted, with its owner (null for instance-level keys). */
@@ -47,5 +50,6 @@ export function toApiKey(row: Selectable<ApiKeysTable>): ApiKey {
     lastUsedAt: row.last_used_at,
     expiresAt: row.expires_at,
     revokedAt: row.revoked_at,
+    limits: keyLimitsFromRow(row),
   };
 }

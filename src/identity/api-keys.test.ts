@@ -133,10 +133,56 @@ describe.each(targets)('api keys on $dialect', (target) => {
     });
   });
 
+  it('stores a virtual key’s models, rates and budget, and verifies with them', async () => {
+    const { key, record } = await createApiKey(store.db, {
+      name: 'virtual',
+      userId: user.id,
+      limits: { models: ['small', ' large ', 'small'], rpm: 10, tpm: 5000, budgetUsd: 2.5 },
+    });
+    const limits = {
+      models: ['small', 'large'],
+      rpm: 10,
+      tpm: 5000,
+      budgetTokens: null,
+      budgetUsd: 2.5,
+      budgetPeriod: 'month', // a budget without a period is monthly
+    };
+    expect(record.limits).toEqual(limits);
+    expect((await verifyApiKey(store.db, key))?.limits).toEqual(limits);
+    const listed = (await listApiKeys(store.db)).find((item) => item.id === record.id);
+    expect(listed?.limits).toEqual(limits);
+    const plain = await createApiKey(store.db, { name: 'plain' });
+    expect(plain.record.limits).toEqual({
+      models: null,
+      rpm: null,
+      tpm: null,
+      budgetTokens: null,
+      budgetUsd: null,
+      budgetPeriod: null,
+    });
+  });
+
+  it('refuses bad limits, naming the field, and stores nothing', async () => {
+    const before = (await listApiKeys(store.db)).length;
+    const bad = async (limits: object, param: string) =>
+      expect(createApiKey(store.db, { name: 'bad', limits })).rejects.toMatchObject({
+        status: 400,
+        param,
+      });
+    await bad({ rpm: 0 }, 'rpm');
+    await bad({ tpm: 1.5 }, 'tpm');
+    await bad({ budgetTokens: -3 }, 'budget_tokens');
+    await bad({ budgetUsd: Number.NaN }, 'budget_usd');
+    await bad({ budgetPeriod: 'week' }, 'budget_period');
+    await bad({ budgetPeriod: 'day' }, 'budget_period'); // a period with no budget
+    await bad({ models: ['ok', ' '] }, 'models');
+    expect((await listApiKeys(store.db)).length).toBe(before);
+  });
+
   it('lists keys newest first, filtered by user', async () => {
     const all = await listApiKeys(store.db);
     expect(all.length).toBeGreaterThan(5);
     const mine = await listApiKeys(store.db, { userId: user.id });
-    expect(mine.map((item) => item.name)).toEqual(['laptop']);
+    expect(mine.map((item) => item.name)).toEqual(['virtual', 'laptop']);
   });
 });

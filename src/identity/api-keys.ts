@@ -3,11 +3,14 @@ import type { Kysely } from 'kysely';
 import { badRequest } from '../lib/errors.js';
 import { newId, randomToken } from '../lib/ids.js';
 import { toTimestamp, type Database } from '../store/database.js';
+import { keyLimitColumns, validateKeyLimits, type ApiKeyLimitsInput } from './api-key-limits.js';
 import { apiKeyPrefix, hashApiKey, toApiKey, type ApiKey } from './api-key-record.js';
 import { findUserById } from './users.js';
 import { forgetApiKey } from './verify-api-key.js';
 
 export type { ApiKey, VerifiedApiKey } from './api-key-record.js';
+export type { ApiKeyLimits, ApiKeyLimitsInput } from './api-key-limits.js';
+export { keyAllowsModel, validateKeyLimits } from './api-key-limits.js';
 export { verifyApiKey } from './verify-api-key.js';
 
 /** What `createApiKey` needs; without `userId` the key belongs to the instance. */
@@ -15,6 +18,8 @@ export interface CreateApiKeyInput {
   name: string;
   userId?: string;
   expiresAt?: Date;
+  /** A virtual key's allowed models, rates and budget; unlimited when left out. */
+  limits?: ApiKeyLimitsInput;
 }
 
 // `sk-salon-ab12`: enough to tell a handful of keys apart, far too little to help guess one.
@@ -32,6 +37,7 @@ export async function createApiKey(
   if (input.expiresAt && Number.isNaN(input.expiresAt.getTime())) {
     throw badRequest('The expiry date is not a valid date.', 'expires_at');
   }
+  const limits = validateKeyLimits(input.limits);
   if (input.userId && !(await findUserById(db, input.userId))) {
     throw badRequest(`No user has the id ${input.userId}.`, 'user_id', 'user_not_found');
   }
@@ -46,6 +52,7 @@ export async function createApiKey(
     last_used_at: null,
     expires_at: input.expiresAt ? toTimestamp(input.expiresAt) : null,
     revoked_at: null,
+    ...keyLimitColumns(limits),
   };
   await db.insertInto('api_keys').values(row).execute();
   return { key, record: toApiKey(row) };

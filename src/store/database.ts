@@ -41,7 +41,22 @@ export interface ApiKeysTable {
   last_used_at: Timestamp | null;
   expires_at: Timestamp | null;
   revoked_at: Timestamp | null;
+  /** JSON array of the model names the key may use; null for every model. */
+  allowed_models: string | null;
+  /** Requests per minute; null for no limit of the key's own. */
+  rpm: number | null;
+  /** Tokens (prompt + completion) per minute. */
+  tpm: number | null;
+  /** Tokens per budget period. */
+  budget_tokens: number | null;
+  /** US dollars per budget period. */
+  budget_usd: number | null;
+  /** The budget's period, in UTC; null when the key has no budget. */
+  budget_period: BudgetPeriod | null;
 }
+
+/** A budget resets at the start of each UTC day or calendar month. */
+export type BudgetPeriod = 'day' | 'month';
 
 /** `sessions`: one row per web sign-in; `id` is the SHA-256 of the cookie's token, never the token. */
 export interface SessionsTable {
@@ -163,6 +178,32 @@ export interface ProvidersTable {
   updated_at: Timestamp;
 }
 
+/** `usage_events`: the usage ledger, one row per gateway request (no foreign keys: it outlives users and keys). */
+export interface UsageEventsTable {
+  id: string;
+  created_at: Timestamp;
+  user_id: string | null;
+  api_key_id: string | null;
+  org_id: string | null;
+  team_id: string | null;
+  /** The route, e.g. `/v1/chat/completions`. */
+  endpoint: string;
+  /** The model name the client asked for. */
+  model: string;
+  /** The target that served (`provider/model`); null when none did. */
+  target: string | null;
+  prompt_tokens: number;
+  completion_tokens: number;
+  /** Null when the target that served has no price. */
+  cost_usd: number | null;
+  latency_ms: number;
+  /** Milliseconds to the first token; null when none came. */
+  ttft_ms: number | null;
+  /** The HTTP status sent to the client. */
+  status: number;
+  error_code: string | null;
+}
+
 /** Every table Salon stores. */
 export interface Database {
   users: UsersTable;
@@ -176,6 +217,7 @@ export interface Database {
   login_attempts: LoginAttemptsTable;
   settings: SettingsTable;
   providers: ProvidersTable;
+  usage_events: UsageEventsTable;
 }
 
 /** The stored form of an instant (defaults to now). */

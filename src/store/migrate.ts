@@ -4,6 +4,7 @@ import * as chat from './migrations/0002-chat.js';
 import * as sessions from './migrations/0003-sessions.js';
 import * as searchByOwner from './migrations/0004-search-by-owner.js';
 import * as providers from './migrations/0005-providers.js';
+import * as usageAndKeyLimits from './migrations/0006-usage-and-key-limits.js';
 
 /** Every migration, in order. Add a new file for each change; never edit one that has shipped. */
 export const migrations: Readonly<Record<string, Migration>> = {
@@ -12,6 +13,7 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '0003-sessions': sessions,
   '0004-search-by-owner': searchByOwner,
   '0005-providers': providers,
+  '0006-usage-and-key-limits': usageAndKeyLimits,
 };
 
 /** The names of every migration, in the order they apply. */
