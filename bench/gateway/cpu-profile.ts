@@ -1,0 +1,146 @@
+// Reads the V8 CPU profile Salon writes under `--profile` (node --cpu-prof) and sums the time
+// per function: self time (where the CPU was), Salon's own functions by inclusive time (what
+// they cost with everything they call), and self time per package.
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+
+interface ProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  children?: number[];
+}
+
+interface CpuProfile {
+  nodes: ProfileNode[];
+  samples: number[];
+  timeDeltas: number[];
+}
+
+/** One function's share of the profile. */
+export interface ProfileLine {
+  /** `file:function` (Salon's compiled files named after their source in src/). */
+  name: string;
+  ms: number;
+  /** Share of the non-idle time. */
+  share: number;
+}
+
+/** What `--profile` prints. */
+export interface ProfileSummary {
+  file: string;
+  /** Non-idle time sampled, ms. */
+  busyMs: number;
+  self: ProfileLine[];
+  salonInclusive: ProfileLine[];
+  packages: ProfileLine[];
+}
+
+// Not work done by a function: time the process waited, and the profiler's own root.
+const notWork = new Set(['(idle)', '(root)']);
+
+/** Sums the newest .cpuprofile in `dir`. */
+export async function summariseProfile(dir: string, top = 25): Promise<ProfileSummary> {
+  const files = (await readdir(dir)).filter((name) => name.endsWith('.cpuprofile')).sort();
+  const file = files.at(-1);
+  if (!file) throw new Error(`no .cpuprofile in ${dir}`);
+  const profile = JSON.parse(await readFile(path.join(dir, file), 'utf8')) as CpuProfile;
+  const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+  const parent = new Map<number, number>();
+  for (const node of profile.nodes) {
+    for (const child of node.children ?? []) parent.set(child, node.id);
+  }
+  const self = new Map<string, number>();
+  const inclusive = new Map<string, number>();
+  const packages = new Map<string, number>();
+  let busy = 0;
+  profile.samples.forEach((id, index) => {
+    const node = byId.get(id)!;
+    // timeDeltas[i] is the time since the previous sample: it belongs to sample i - 1, but over
+    // thousands of samples the shift does not matter.
+    const micros = profile.timeDeltas[index] ?? 0;
+    if (notWork.has(node.callFrame.functionName)) return;
+    busy += micros;
+    add(self, describe(node), micros);
+    add(packages, packageOf(node.callFrame.url, node.callFrame.functionName), micros);
+    const seen = new Set<string>();
+    for (
+      let current: number | undefined = id;
+      current !== undefined;
+      current = parent.get(current)
+    ) {
+      const frame = byId.get(current)!;
+      if (!isSalonFile(frame.callFrame.url)) continue;
+      const name = describe(frame);
+      if (seen.has(name)) continue;
+      seen.add(name);
+      add(inclusive, name, micros);
+    }
+  });
+  const lines = (map: Map<string, number>) =>
+    [...map]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, top)
+      .map(([name, micros]) => ({ name, ms: micros / 1000, share: micros / busy }));
+  return {
+    file: path.join(dir, file),
+    busyMs: busy / 1000,
+    self: lines(self),
+    salonInclusive: lines(inclusive),
+    packages: lines(packages),
+  };
+}
+
+/** The summary as text. */
+export function formatProfile(summary: ProfileSummary): string {
+  const table = (title: string, lines: ProfileLine[]) => [
+    '',
+    title,
+    ...lines.map(
+      (line) =>
+        `  ${(line.share * 100).toFixed(1).padStart(5)}%  ${line.ms.toFixed(0).padStart(6)} ms  ${line.name}`,
+    ),
+  ];
+  return [
+    `Salon CPU profile: ${summary.file} (${summary.busyMs.toFixed(0)} ms busy)`,
+    ...table('Top self time:', summary.self),
+    ...table("Salon's functions by inclusive time:", summary.salonInclusive),
+    ...table('Self time by package:', summary.packages),
+  ].join('\n');
+}
+
+function add(map: Map<string, number>, key: string, micros: number): void {
+  map.set(key, (map.get(key) ?? 0) + micros);
+}
+
+function isSalonFile(url: string): boolean {
+  return url.includes('/dist/') && !url.includes('/node_modules/');
+}
+
+function describe(node: ProfileNode): string {
+  const { functionName, url, lineNumber } = node.callFrame;
+  const name = functionName || '(anonymous)';
+  if (!url) return name;
+  // Lines of Salon's compiled files are not those of its sources: the function name says enough.
+  if (isSalonFile(url)) return `${shortFile(url)} ${name}`;
+  return `${shortFile(url)}:${lineNumber + 1} ${name}`;
+}
+
+/** Salon's compiled dist/x.js as its source src/x.ts; packages as node_modules/pkg/…; node's own as is. */
+function shortFile(url: string): string {
+  const file = url.replace(/^file:\/\//, '');
+  const modules = file.lastIndexOf('/node_modules/');
+  if (modules >= 0) return file.slice(modules + 1);
+  const dist = file.lastIndexOf('/dist/');
+  if (dist >= 0) return `src/${file.slice(dist + 6).replace(/\.js$/, '.ts')}`;
+  return file;
+}
+
+function packageOf(url: string, functionName: string): string {
+  if (!url) return functionName.startsWith('(') ? functionName : '(native)';
+  const file = url.replace(/^file:\/\//, '');
+  if (file.startsWith('node:')) return 'node (built-in)';
+  const match = /\/node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(file);
+  if (match) return match[1]!;
+  if (isSalonFile(url)) return 'salon';
+  return file;
+}

@@ -1,0 +1,217 @@
+// Sums up the rounds: latency percentiles at concurrency 1, requests/s at concurrency N, the
+// gateways' CPU per request, what each gateway adds over the direct call, and the goals.
+import os from 'node:os';
+import type { Mode, Timing } from './load.js';
+
+/** Everything measured for one path in one mode, over all rounds. */
+export interface PathRuns {
+  path: string;
+  mode: Mode;
+  /** Why the path was not measured in this mode (its check request failed). */
+  failure?: string;
+  /** Concurrency 1, every request. */
+  sequential: Timing[];
+  /** Concurrency N: each round's request count and wall time (ms). */
+  saturated: Array<{ requests: number; elapsed: number }>;
+  saturatedTimings: Timing[];
+  /** The gateway process's CPU time (µs) and requests, per phase; absent for the direct path. */
+  gatewayCpu?: { sequential: CpuSample; saturated: CpuSample };
+}
+
+/** CPU time a process used over some requests. */
+export interface CpuSample {
+  micros: number;
+  requests: number;
+}
+
+/** One line of the report. */
+export interface PathSummary {
+  path: string;
+  mode: Mode;
+  failure?: string;
+  /** Concurrency 1, ms. */
+  p50: number;
+  p99: number;
+  /** Streams only: to the first body byte, ms. */
+  firstByteP50?: number;
+  /** Concurrency N: all rounds' requests over all rounds' time. */
+  rps: number;
+  /** The slowest and fastest round. */
+  rpsRange: { min: number; max: number };
+  /** Concurrency N, ms. */
+  saturatedP50: number;
+  /** The gateway process's CPU per request, µs (not for the direct path). */
+  cpuPerRequest?: { sequential: number; saturated: number };
+}
+
+/** What a gateway costs next to the direct call, in one mode. */
+export interface Overhead {
+  path: string;
+  mode: Mode;
+  /** Added latency at concurrency 1, ms. */
+  addedP50: number;
+  addedP99: number;
+  /** This path's requests/s over the direct call's. */
+  rpsOfDirect: number;
+}
+
+/** The whole result, as `--json` prints it. */
+export interface GatewayBenchReport {
+  date: string;
+  machine: { cpus: number; cpuModel: string; node: string; platform: string };
+  /** The 1-minute load average before and after: above ~1 others were using the cores. */
+  load: { before: number; after: number };
+  command: string;
+  settings: Record<string, unknown>;
+  paths: PathSummary[];
+  overheads: Overhead[];
+  /** Salon's requests/s over Portkey's at concurrency N, per mode both could serve. */
+  salonOverPortkey: Array<{ mode: Mode; rps: number; cpuPerRequest?: number }>;
+  goals: Array<{ goal: string; value: string; met: boolean }>;
+  /** What went wrong on a path (Portkey's streaming, say), with the gateway's own log line. */
+  notes: string[];
+}
+
+/** The value at quantile q (nearest rank) of a non-empty list. */
+export function percentile(values: readonly number[], q: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1));
+  return sorted[rank]!;
+}
+
+/** Medians, percentiles and rates of each path. */
+export function summarisePath(runs: PathRuns): PathSummary {
+  const base = { path: runs.path, mode: runs.mode };
+  if (runs.failure || !runs.sequential.length) {
+    return {
+      ...base,
+      failure: runs.failure ?? 'no request measured',
+      p50: NaN,
+      p99: NaN,
+      rps: NaN,
+      rpsRange: { min: NaN, max: NaN },
+      saturatedP50: NaN,
+    };
+  }
+  const totals = runs.sequential.map((timing) => timing.total);
+  const rates = runs.saturated.map((round) => (round.requests * 1000) / round.elapsed);
+  const requests = runs.saturated.reduce((sum, round) => sum + round.requests, 0);
+  const elapsed = runs.saturated.reduce((sum, round) => sum + round.elapsed, 0);
+  const cpu = runs.gatewayCpu;
+  return {
+    ...base,
+    p50: percentile(totals, 0.5),
+    p99: percentile(totals, 0.99),
+    firstByteP50:
+      runs.mode === 'stream'
+        ? percentile(
+            runs.sequential.map((timing) => timing.firstByte),
+            0.5,
+          )
+        : undefined,
+    rps: (requests * 1000) / elapsed,
+    rpsRange: { min: Math.min(...rates), max: Math.max(...rates) },
+    saturatedP50: percentile(
+      runs.saturatedTimings.map((timing) => timing.total),
+      0.5,
+    ),
+    cpuPerRequest: cpu && {
+      sequential: cpu.sequential.micros / cpu.sequential.requests,
+      saturated: cpu.saturated.micros / cpu.saturated.requests,
+    },
+  };
+}
+
+/** Each gateway's cost over the direct call, mode by mode. */
+export function overheads(paths: readonly PathSummary[]): Overhead[] {
+  return paths.flatMap((summary) => {
+    const direct = paths.find((other) => other.path === 'direct' && other.mode === summary.mode);
+    if (summary.path === 'direct' || summary.failure || !direct || direct.failure) return [];
+    return [
+      {
+        path: summary.path,
+        mode: summary.mode,
+        addedP50: summary.p50 - direct.p50,
+        addedP99: summary.p99 - direct.p99,
+        rpsOfDirect: summary.rps / direct.rps,
+      },
+    ];
+  });
+}
+
+/** This machine. */
+export function machine(): GatewayBenchReport['machine'] {
+  return {
+    cpus: os.availableParallelism(),
+    cpuModel: os.cpus()[0]?.model.trim() ?? 'unknown',
+    node: process.version,
+    platform: `${os.platform()} ${os.arch()}`,
+  };
+}
+
+/** The 1-minute load average. */
+export function loadAverage(): number {
+  return Math.round(os.loadavg()[0]! * 100) / 100;
+}
+
+const modeName: Record<Mode, string> = { json: 'non-streaming', stream: 'streaming' };
+
+/** The human-readable report. */
+export function formatReport(report: GatewayBenchReport, concurrency: number): string {
+  const { machine: host, load } = report;
+  const ms = (value: number) => (Number.isFinite(value) ? value.toFixed(3) : '—');
+  const rows = report.paths.map((line) => {
+    if (line.failure) {
+      return `| ${modeName[line.mode]} | ${line.path} | failed: ${line.failure.split('\n')[0]} | | | | | | |`;
+    }
+    const cpu = line.cpuPerRequest;
+    return (
+      `| ${modeName[line.mode]} | ${line.path} | ${ms(line.p50)} | ${ms(line.p99)} ` +
+      `| ${line.firstByteP50 === undefined ? '' : ms(line.firstByteP50)} ` +
+      `| ${line.rps.toFixed(0)} | ${line.rpsRange.min.toFixed(0)}–${line.rpsRange.max.toFixed(0)} ` +
+      `| ${ms(line.saturatedP50)} | ${cpu ? `${cpu.sequential.toFixed(0)} / ${cpu.saturated.toFixed(0)}` : ''} |`
+    );
+  });
+  const added = report.overheads.map(
+    (overhead) =>
+      `${overhead.path} adds ${overhead.addedP50.toFixed(3)} ms p50, ${overhead.addedP99.toFixed(3)} ms p99 ` +
+      `over direct (${modeName[overhead.mode]}, concurrency 1); ` +
+      `${(overhead.rpsOfDirect * 100).toFixed(0)}% of direct's requests/s at ${concurrency}`,
+  );
+  const versus = report.salonOverPortkey.map(
+    (ratio) =>
+      `Salon / Portkey requests/s at ${concurrency} (${modeName[ratio.mode]}): **${ratio.rps.toFixed(2)}×**` +
+      (ratio.cpuPerRequest === undefined
+        ? ''
+        : `; Portkey uses ${ratio.cpuPerRequest.toFixed(2)}× Salon's CPU per request`),
+  );
+  const goals = report.goals.map(
+    (goal) => `${goal.met ? 'MET ' : 'MISSED'} ${goal.goal}: ${goal.value}`,
+  );
+  return [
+    `bench/gateway — ${report.date}, ${host.cpus} cores (${host.cpuModel}), Node ${host.node}, load ${load.before} → ${load.after}`,
+    `settings: ${Object.entries(report.settings)
+      .map(([key, value]) => `${key}=${String(value)}`)
+      .join(', ')}`,
+    '',
+    `| mode | path | p50 ms (c=1) | p99 ms (c=1) | first byte p50 ms | req/s (c=${concurrency}) | req/s range | p50 ms (c=${concurrency}) | gateway CPU µs/req c=1 / c=${concurrency} |`,
+    '| --- | --- | ---: | ---: | ---: | ---: | :---: | ---: | ---: |',
+    ...rows,
+    '',
+    ...added,
+    ...versus,
+    '',
+    ...goals,
+    ...report.notes.map((note) => `NOTE: ${note}`),
+    ...warnings(report),
+  ].join('\n');
+}
+
+function warnings(report: GatewayBenchReport): string[] {
+  // Three busy processes on the bench's own side; load above the core count is someone else.
+  if (report.load.before <= report.machine.cpus / 2) return [];
+  return [
+    `WARNING: the machine was busy before the bench (load ${report.load.before} on ${report.machine.cpus} cores): ` +
+      'absolute figures are noisy; the ratios within this run and the CPU per request are steadier',
+  ];
+}
