@@ -98,6 +98,33 @@ models:
   });
 });
 
+describe('salon.yaml limits', () => {
+  it('reads per-user rates and a budget, monthly unless told otherwise', () => {
+    const config = parseConfig(
+      'limits:\n  per_user:\n    rpm: 60\n    tpm: 100000\n    budget: { tokens: 1000000, usd: 5 }\n',
+      env,
+    );
+    expect(config.limits.per_user).toEqual({
+      rpm: 60,
+      tpm: 100_000,
+      budget: { tokens: 1_000_000, usd: 5, period: 'month' },
+    });
+    expect(parseConfig('', env).limits).toEqual({});
+  });
+
+  it('names the bad key', () => {
+    expect(configError('limits:\n  per_user:\n    rpm: 0\n')).toMatch(/limits\.per_user\.rpm: /);
+    expect(configError('limits:\n  per_user:\n    tpm: 2.5\n')).toMatch(/limits\.per_user\.tpm: /);
+    expect(configError('limits:\n  per_user:\n    budget: { period: day }\n')).toMatch(
+      /limits\.per_user\.budget: give tokens, usd or both/,
+    );
+    expect(configError('limits:\n  per_user:\n    budget: { usd: 1, period: week }\n')).toMatch(
+      /limits\.per_user\.budget\.period: /,
+    );
+    expect(configError('limits:\n  per_key: {}\n')).toMatch(/limits: unknown key per_key/);
+  });
+});
+
 describe('settings', () => {
   it('uses the documented defaults', () => {
     const settings = resolveSettings({}, {});

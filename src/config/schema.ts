@@ -114,11 +114,41 @@ const routerSchema = z.strictObject({
   timeouts: timeoutsSchema.optional(),
 });
 
+const positiveCount = z.number().int().positive().max(2_147_483_647);
+
+/** Tokens and/or US dollars a caller may spend per UTC day or calendar month. */
+const budgetSchema = z
+  .strictObject({
+    tokens: positiveCount.optional(),
+    usd: z.number().positive().optional(),
+    /** When the budget starts over, in UTC. */
+    period: z.enum(['day', 'month']).default('month'),
+  })
+  .refine((budget) => budget.tokens !== undefined || budget.usd !== undefined, {
+    error: 'give tokens, usd or both',
+  });
+
+/** Rates and a budget; anything left out is unlimited. */
+const callerLimitsSchema = z.strictObject({
+  /** Requests per minute. */
+  rpm: positiveCount.optional(),
+  /** Tokens (prompt + completion) per minute. */
+  tpm: positiveCount.optional(),
+  budget: budgetSchema.optional(),
+});
+
+/** Limits on /v1 callers; a key's own limits (`salon keys create --rpm …`) apply as well. */
+const limitsSchema = z.strictObject({
+  /** Applied to each user, over all of their API keys. */
+  per_user: callerLimitsSchema.optional(),
+});
+
 /** The whole salon.yaml. */
 export const configSchema = z.strictObject({
   providers: z.record(z.string(), providerSchema).default({}),
   models: z.array(modelSchema).default([]),
   router: routerSchema.prefault({}),
+  limits: limitsSchema.prefault({}),
 });
 
 /** The config when there is no salon.yaml. */
@@ -146,3 +176,7 @@ export type RouterConfig = z.infer<typeof routerSchema>;
 export type TimeoutsConfig = z.infer<typeof timeoutsSchema>;
 /** USD per million input and output tokens. */
 export type PriceConfig = z.infer<typeof priceSchema>;
+/** The `limits:` section. */
+export type LimitsConfig = z.infer<typeof limitsSchema>;
+/** Rates and a budget for one kind of caller (`limits.per_user`). */
+export type CallerLimitsConfig = z.infer<typeof callerLimitsSchema>;
