@@ -2,8 +2,26 @@
 // Each request is answered by a scripted behaviour so tests can make it fail, stall or reply.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import {
+  completionBody,
+  deltaChunk,
+  embeddingsBody,
+  endpointOf,
+  errorBody,
+  frame,
+  split,
+  streamEnd,
+  type FakeEndpoint,
+} from './fake-openai-wire.js';
 
-/** What the fake does with one request. */
+/**
+ * What the fake does with one request (chat, text completion or embeddings). Streaming kinds
+ * (`stall`, `cut`, `stream-error`) split `text` into `chunks` pieces (default: at least 3,
+ * and always more than `afterChunks`, so some text never arrives) and send the first
+ * `afterChunks`. Answering a request that did not ask to stream, they do the same to a JSON
+ * body: `stall` sends the headers and nothing more, `cut` half the body then drops the
+ * connection, `stream-error` a 200 whose body is an error (the status had already gone out).
+ */
 export type FakeBehaviour =
   | {
       kind: 'reply';
@@ -13,9 +31,23 @@ export type FakeBehaviour =
       firstChunkDelayMs?: number;
       /** …and this long between chunks. */
       chunkDelayMs?: number;
+      /** Fields merged into every streamed chat delta and the non-streamed chat message. */
+      extra?: Record<string, unknown>;
     }
+  /** An error status with OpenAI's error body; `headers` add e.g. `Retry-After`. */
   | { kind: 'status'; status: number; message?: string; headers?: Record<string, string> }
-  | { kind: 'reset' };
+  /** Drops the connection before any response. */
+  | { kind: 'reset' }
+  /** Waits before sending any header, then behaves like `then` (default: a reply). */
+  | { kind: 'slow'; delayMs: number; then?: FakeBehaviour }
+  /** Streams `afterChunks` chunks, then sends nothing and keeps the connection open. */
+  | { kind: 'stall'; text: string; afterChunks: number; chunks?: number }
+  /** A 200 whose events (or body) are not JSON. */
+  | { kind: 'garbage' }
+  /** Streams `afterChunks` chunks, then destroys the socket mid-stream. */
+  | { kind: 'cut'; text: string; afterChunks: number; chunks?: number }
+  /** Streams `afterChunks` chunks of `text` (default "Hello!"), then an in-stream error event. */
+  | { kind: 'stream-error'; afterChunks: number; message: string; text?: string; chunks?: number };
 
 /** A request the fake received. */
 export interface FakeRequest {
@@ -27,6 +59,7 @@ export interface FakeRequest {
 /** A running fake upstream. */
 export interface FakeUpstream {
   url: string;
+  /** Chat, completion and embeddings requests, in arrival order. */
   requests: FakeRequest[];
   /** Behaviours used in order; the last repeats. */
   script: FakeBehaviour[];
@@ -34,12 +67,16 @@ export interface FakeUpstream {
   models: string[] | { status: number; message?: string };
   /** The `GET /v1/models` requests received (kept apart: they use no behaviour of `script`). */
   modelRequests: FakeRequest[];
+  /** Stops listening and destroys open connections (stalled streams included). */
   close(): Promise<void>;
 }
 
+const defaultText = 'Hello!';
+const defaultReply: FakeBehaviour = { kind: 'reply', text: defaultText };
+
 /** Starts a fake OpenAI-style API on 127.0.0.1. */
 export async function startFakeOpenAI(
-  script: FakeBehaviour[] = [{ kind: 'reply', text: 'Hello!' }],
+  script: FakeBehaviour[] = [defaultReply],
 ): Promise<FakeUpstream> {
   const fake: FakeUpstream = {
     url: '',
@@ -59,59 +96,136 @@ export async function startFakeOpenAI(
     }
     fake.requests.push({ path: request.url ?? '', headers: request.headers, body });
     const behaviour = fake.script[Math.min(fake.requests.length - 1, fake.script.length - 1)]!;
-    if (behaviour.kind === 'reset') return request.socket.destroy();
-    if (behaviour.kind === 'status') {
+    await answer(behaviour, { response, body, endpoint: endpointOf(request.url) });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  fake.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
+  fake.close = () =>
+    new Promise((resolve) => {
+      server.close(() => resolve());
+      // Stalled streams never end on their own: without this, close() would wait for them.
+      server.closeAllConnections();
+    });
+  return fake;
+}
+
+interface Exchange {
+  response: http.ServerResponse;
+  body: Record<string, unknown>;
+  endpoint: FakeEndpoint;
+}
+
+async function answer(behaviour: FakeBehaviour, exchange: Exchange): Promise<void> {
+  const { response, body, endpoint } = exchange;
+  const streaming = body.stream === true && endpoint !== 'embeddings';
+  switch (behaviour.kind) {
+    case 'reset':
+      return void response.socket?.destroy();
+    case 'status':
       response.writeHead(behaviour.status, {
         'content-type': 'application/json',
         ...behaviour.headers,
       });
-      return response.end(
-        JSON.stringify({
-          error: { message: behaviour.message ?? 'fake failure', type: 'server_error' },
-        }),
-      );
-    }
-    const pieces = split(behaviour.text, behaviour.chunks ?? 3);
-    const chat = request.url?.endsWith('/chat/completions');
-    const usage = {
-      prompt_tokens: 7,
-      completion_tokens: pieces.length,
-      total_tokens: 7 + pieces.length,
-    };
-    if (!body.stream) {
-      response.writeHead(200, { 'content-type': 'application/json' });
-      const choice = chat
-        ? {
-            index: 0,
-            message: { role: 'assistant', content: behaviour.text },
-            finish_reason: 'stop',
-          }
-        : { index: 0, text: behaviour.text, finish_reason: 'stop' };
-      return response.end(
-        JSON.stringify({ id: 'fake', object: 'chat.completion', choices: [choice], usage }),
-      );
-    }
-    response.writeHead(200, { 'content-type': 'text/event-stream' });
-    const pause = (ms = 0) => ms > 0 && new Promise((resolve) => setTimeout(resolve, ms));
-    await pause(behaviour.firstChunkDelayMs);
-    for (const [index, piece] of pieces.entries()) {
-      if (index > 0) await pause(behaviour.chunkDelayMs);
-      if (response.destroyed || request.socket.destroyed) return; // the client went away
-      const choice = chat
-        ? { index: 0, delta: { content: piece }, finish_reason: null }
-        : { index: 0, text: piece, finish_reason: null };
-      response.write(`data: ${JSON.stringify({ id: 'fake', choices: [choice] })}\n\n`);
-    }
-    response.write(
-      `data: ${JSON.stringify({ id: 'fake', choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] })}\n\n`,
-    );
-    response.write(`data: ${JSON.stringify({ id: 'fake', choices: [], usage })}\n\n`);
-    response.end('data: [DONE]\n\n');
+      return void response.end(JSON.stringify(errorBody(behaviour.message ?? 'fake failure')));
+    case 'slow':
+      if (!(await wait(behaviour.delayMs, response))) return;
+      return answer(behaviour.then ?? defaultReply, exchange);
+    case 'garbage':
+      if (!streaming) {
+        response.writeHead(200, { 'content-type': 'application/json' });
+        return void response.end('{not json');
+      }
+      response.writeHead(200, { 'content-type': 'text/event-stream' });
+      return void response.end('data: {not json\n\ndata: <html>502 Bad Gateway</html>\n\n');
+    case 'reply':
+      if (endpoint === 'embeddings') return sendJson(response, embeddingsBody(body));
+      if (!streaming) {
+        const pieces = split(behaviour.text, behaviour.chunks ?? 3);
+        return sendJson(
+          response,
+          completionBody(endpoint, behaviour.text, pieces, behaviour.extra),
+        );
+      }
+      return streamReply(behaviour, exchange);
+    case 'stall':
+    case 'cut':
+    case 'stream-error':
+      return failMidway(behaviour, exchange, streaming);
+  }
+}
+
+async function streamReply(
+  behaviour: Extract<FakeBehaviour, { kind: 'reply' }>,
+  { response, endpoint }: Exchange,
+): Promise<void> {
+  const pieces = split(behaviour.text, behaviour.chunks ?? 3);
+  startStream(response);
+  if (!(await wait(behaviour.firstChunkDelayMs ?? 0, response))) return;
+  for (const [index, piece] of pieces.entries()) {
+    if (index > 0 && !(await wait(behaviour.chunkDelayMs ?? 0, response))) return;
+    response.write(frame(deltaChunk(endpoint, piece, behaviour.extra)));
+  }
+  response.end(streamEnd(pieces));
+}
+
+async function failMidway(
+  behaviour: Extract<FakeBehaviour, { kind: 'stall' | 'cut' | 'stream-error' }>,
+  { response, endpoint }: Exchange,
+  streaming: boolean,
+): Promise<void> {
+  const text = behaviour.text ?? defaultText;
+  const count = Math.max(behaviour.chunks ?? 3, behaviour.afterChunks + 1);
+  const sent = split(text, count).slice(0, behaviour.afterChunks);
+  if (!streaming) {
+    if (behaviour.kind === 'stream-error') return sendJson(response, errorBody(behaviour.message));
+    response.writeHead(200, { 'content-type': 'application/json' });
+    response.flushHeaders();
+    if (behaviour.kind === 'stall') return closed(response);
+    const whole = JSON.stringify(completionBody(endpoint, text, sent));
+    await flushedWrite(response, whole.slice(0, whole.length / 2));
+    return void response.socket?.destroy();
+  }
+  startStream(response);
+  for (const piece of sent) await flushedWrite(response, frame(deltaChunk(endpoint, piece)));
+  if (behaviour.kind === 'stall') return closed(response);
+  if (behaviour.kind === 'cut') return void response.socket?.destroy();
+  response.end(frame(errorBody(behaviour.message)));
+}
+
+function startStream(response: http.ServerResponse): void {
+  response.writeHead(200, { 'content-type': 'text/event-stream' });
+  response.flushHeaders();
+}
+
+function sendJson(response: http.ServerResponse, value: unknown): void {
+  response.writeHead(200, { 'content-type': 'application/json' });
+  response.end(JSON.stringify(value));
+}
+
+/** Writes and waits until the bytes left the process, so a socket destroyed next can't lose them. */
+function flushedWrite(response: http.ServerResponse, data: string): Promise<void> {
+  return new Promise((resolve) => response.write(data, () => resolve()));
+}
+
+/** Resolves once the client went away or the fake closed. */
+function closed(response: http.ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    if (response.destroyed) return resolve();
+    response.once('close', () => resolve());
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  fake.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
-  fake.close = () => new Promise((resolve) => server.close(() => resolve()));
-  return fake;
+}
+
+/** Waits `ms`; false (at once) when the connection closed meanwhile, so nothing is written to it. */
+async function wait(ms: number, response: http.ServerResponse): Promise<boolean> {
+  if (ms > 0) {
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      new Promise((resolve) => (timer = setTimeout(resolve, ms))),
+      closed(response),
+    ]);
+    clearTimeout(timer);
+  }
+  return !response.destroyed && !response.socket?.destroyed;
 }
 
 function answerModels(models: FakeUpstream['models'], response: http.ServerResponse): void {
@@ -130,11 +244,4 @@ function answerModels(models: FakeUpstream['models'], response: http.ServerRespo
         : { object: 'list', data },
     ),
   );
-}
-
-function split(text: string, count: number): string[] {
-  const size = Math.max(1, Math.ceil(text.length / count));
-  const pieces: string[] = [];
-  for (let i = 0; i < text.length; i += size) pieces.push(text.slice(i, i + size));
-  return pieces;
 }
