@@ -2,7 +2,7 @@
 // answers. A target that fails before its first part is skipped for the next one, then for
 // the model's fallbacks; once a part has been delivered the stream is committed to it.
 import { isSalonError, modelNotFound, SalonError } from '../lib/errors.js';
-import type { ProviderConfig } from '../config/schema.js';
+import type { PriceConfig, ProviderConfig, TargetConfig } from '../config/schema.js';
 import {
   defaultAlias,
   type LocalModelFile,
@@ -10,7 +10,15 @@ import {
   type ModelRoute,
 } from './model-catalog.js';
 import { createProvider, type ProviderDependencies } from './providers/create-provider.js';
-import type { ChatRequest, CompletionRequest, Provider, StreamPart } from './providers/types.js';
+import type {
+  ChatRequest,
+  CompletionRequest,
+  Provider,
+  StreamPart,
+  WireRequest,
+  WireResponse,
+} from './providers/types.js';
+import { forwardTyped } from './wire/typed-forward.js';
 
 /** A stream that has produced its first part, and the target that produced it. */
 export interface StartedStream {
@@ -19,6 +27,17 @@ export interface StartedStream {
   /** `provider` or `provider/model` of the target that answered. */
   target: string;
   parts: AsyncIterable<StreamPart>;
+}
+
+/** A forwarded request that the upstream has begun to answer, and who answered. */
+export interface Forwarded {
+  /** The route that was asked for. */
+  model: string;
+  /** `provider` or `provider/model` of the target that answered. */
+  target: string;
+  /** The target's price, for metering. */
+  price?: PriceConfig;
+  response: WireResponse;
 }
 
 type Operation<R> = (provider: Provider, request: R) => AsyncIterable<StreamPart> | undefined;
@@ -138,12 +157,32 @@ export class Gateway {
 
   /** Starts a chat completion on `model`, failing over before the first part. */
   chat(model: string, request: ChatRequest): Promise<StartedStream> {
-    return this.start(model, request, (provider, r) => provider.chat(r));
+    return this.startParts(model, request, (provider, r) => provider.chat(r));
   }
 
   /** Starts a raw text completion on `model`. */
   complete(model: string, request: CompletionRequest): Promise<StartedStream> {
-    return this.start(model, request, (provider, r) => provider.complete?.(r));
+    return this.startParts(model, request, (provider, r) => provider.complete?.(r));
+  }
+
+  /**
+   * Forwards a request in OpenAI's wire format to `model`'s targets, as the client sent it
+   * apart from `model`. Resolves once the upstream has answered (for a stream, with its first
+   * event): until then a failed target is replaced by the next.
+   */
+  async forward(model: string, request: WireRequest): Promise<Forwarded> {
+    const routed = await this.route(model, request.signal, async (provider, target) => {
+      const body = { ...request.body, model: target.model ?? model };
+      const wire = { ...request, body };
+      const response = provider.forward
+        ? await provider.forward(wire)
+        : await forwardTyped(provider, wire, model);
+      if (response.kind === 'json') return response;
+      const iterator = response.chunks[Symbol.asyncIterator]();
+      const first = await iterator.next();
+      return { kind: 'stream' as const, chunks: resume(first, iterator) };
+    });
+    return { model, target: routed.target, price: routed.price, response: routed.value };
   }
 
   /** Frees every provider. */
@@ -151,28 +190,42 @@ export class Gateway {
     await Promise.all([...this.providers.values()].map((provider) => provider.close()));
   }
 
-  private async start<R extends ChatRequest | CompletionRequest>(
+  private async startParts<R extends ChatRequest | CompletionRequest>(
     model: string,
     request: R,
     operation: Operation<R>,
   ): Promise<StartedStream> {
+    const routed = await this.route(model, request.signal, async (provider, target) => {
+      const stream = operation(provider, { ...request, model: target.model ?? model });
+      if (!stream) throw unsupported(provider.name);
+      const iterator = stream[Symbol.asyncIterator]();
+      const first = await iterator.next();
+      return resume(first, iterator);
+    });
+    return { model, target: routed.target, parts: routed.value };
+  }
+
+  /**
+   * Runs `attempt` on the route's targets, then its fallbacks', until one succeeds. Only a
+   * retryable SalonError moves on; anything else, or the client going away, ends the request.
+   */
+  private async route<T>(
+    model: string,
+    signal: AbortSignal | undefined,
+    attempt: (provider: Provider, target: TargetConfig) => Promise<T>,
+  ): Promise<{ target: string; price?: PriceConfig; value: T }> {
     const route = this.routes.get(model);
     if (!route) throw modelNotFound(model);
     let lastError: unknown;
-    for (const candidate of this.candidates(route)) {
-      const provider = this.providers.get(candidate.provider)!;
-      const stream = operation(provider, { ...request, model: candidate.model });
-      if (!stream) continue;
-      const iterator = stream[Symbol.asyncIterator]();
+    for (const { target, route: owner } of this.candidates(route)) {
+      const provider = this.providers.get(target.provider)!;
       try {
-        const first = await iterator.next();
-        const target = candidate.model
-          ? `${candidate.provider}/${candidate.model}`
-          : candidate.provider;
-        return { model, target, parts: resume(first, iterator) };
+        const value = await attempt(provider, target);
+        const name = target.model ? `${target.provider}/${target.model}` : target.provider;
+        return { target: name, price: target.price ?? owner.price, value };
       } catch (error) {
         lastError = error;
-        if (request.signal?.aborted || !isSalonError(error) || !error.isRetryable) throw error;
+        if (signal?.aborted || !isSalonError(error) || !error.isRetryable) throw error;
       }
     }
     throw lastError ?? modelNotFound(model);
@@ -182,10 +235,10 @@ export class Gateway {
   private *candidates(
     route: ModelRoute,
     seen = new Set<string>(),
-  ): Generator<{ provider: string; model?: string }> {
+  ): Generator<{ target: TargetConfig; route: ModelRoute }> {
     if (seen.has(route.name)) return;
     seen.add(route.name);
-    yield* route.targets;
+    for (const target of route.targets) yield { target, route };
     for (const name of route.fallbacks) {
       const fallback = this.routes.get(name);
       if (fallback) yield* this.candidates(fallback, seen);
@@ -193,10 +246,17 @@ export class Gateway {
   }
 }
 
-async function* resume(
-  first: IteratorResult<StreamPart>,
-  iterator: AsyncIterator<StreamPart>,
-): AsyncGenerator<StreamPart> {
+/** A target that cannot serve this kind of request: the next one may. */
+function unsupported(provider: string): SalonError {
+  return new SalonError('unsupported', `provider '${provider}' cannot serve this request`, {
+    status: 400,
+    type: 'invalid_request_error',
+    isRetryable: true,
+  });
+}
+
+/** The stream again, its first item included (it was read to commit to the target). */
+async function* resume<T>(first: IteratorResult<T>, iterator: AsyncIterator<T>): AsyncGenerator<T> {
   try {
     if (first.done) return;
     yield first.value;

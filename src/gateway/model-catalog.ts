@@ -1,13 +1,17 @@
 // Which model names Salon serves and where each goes: salon.yaml's `models`, plus the
 // GGUF files found on disk (SALON_MODEL and <data-dir>/models), each under its file name.
 import path from 'node:path';
-import type { ProviderConfig, SalonConfig, TargetConfig } from '../config/schema.js';
+import type { PriceConfig, ProviderConfig, SalonConfig, TargetConfig } from '../config/schema.js';
 
 /** A model name clients can send, and where it goes. */
 export interface ModelRoute {
   name: string;
   targets: TargetConfig[];
   fallbacks: string[];
+  /** How targets are picked (config `balance`); `latency` when unset. */
+  balance?: 'latency' | 'weighted';
+  /** The price of targets that do not give their own. */
+  price?: PriceConfig;
   /** For an alias like `small`: the model it stands for. */
   aliasOf?: string;
 }
@@ -37,6 +41,8 @@ export function buildCatalog(
     name: model.name,
     targets: model.targets,
     fallbacks: model.fallbacks ?? [],
+    balance: model.balance,
+    price: model.price,
   }));
   const taken = new Set(routes.map((route) => route.name));
   const found: LocalModelFile[] = [

@@ -11,7 +11,7 @@ export type {
   Usage,
 } from './providers/types.js';
 export { messageText } from './providers/types.js';
-export type { StartedStream } from './gateway.js';
+export type { Forwarded, StartedStream } from './gateway.js';
 export { listUpstreamModels, maxListedModels } from './providers/openai-models.js';
 export type {
   Endpoint,
@@ -20,7 +20,7 @@ export type {
   WireRequest,
   WireResponse,
 } from './providers/types.js';
-export { parseChatBody, parseCompletionBody } from './wire/parse-request.js';
+export { parseChatBody, parseCompletionBody, parseForwardBody } from './wire/parse-request.js';
 export {
   ChatChunkWriter,
   TextChunkWriter,
@@ -31,3 +31,4 @@ export {
   wireLogprobs,
   wireUsage,
 } from './wire/openai-wire.js';
+export { upstreamUrlProblem } from './providers/check-upstream-url.js';

@@ -112,6 +112,15 @@ export const upstreamError = (message: string, isRetryable: boolean, cause?: unk
     cause,
   });
 
+/** 504: an upstream provider did not answer in time. */
+export const upstreamTimeout = (message: string, cause?: unknown) =>
+  new SalonError('upstream_timeout', message, {
+    status: 504,
+    type: 'upstream_error',
+    isRetryable: true,
+    cause,
+  });
+
 /** A configuration problem: the CLI prints it and exits with code 2. */
 export class ConfigError extends SalonError {
   constructor(message: string) {

@@ -37,6 +37,7 @@ export async function createGateway(
   const gateway = new Gateway(catalog, {
     loadModel,
     engineDefaults: settings.threads ? { threads: settings.threads } : {},
+    timeouts: settings.config.router.timeouts,
   });
   if (!stored) return gateway;
   const loaded = await loadStoredProviders(stored.store.db, stored.secrets, (provider, error) =>

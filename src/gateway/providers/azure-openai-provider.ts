@@ -1,7 +1,7 @@
 // Azure OpenAI: the same wire format as OpenAI, addressed by deployment
 // (`{endpoint}/openai/deployments/{deployment}/chat/completions?api-version=…`) and
 // authenticated with an `api-key` header instead of a bearer token.
-import type { AzureOpenAIProviderConfig } from '../../config/schema.js';
+import type { AzureOpenAIProviderConfig, TimeoutsConfig } from '../../config/schema.js';
 import { OpenAIProvider } from './openai-provider.js';
 
 /** A provider for an Azure OpenAI resource. */
@@ -11,8 +11,9 @@ export class AzureOpenAIProvider extends OpenAIProvider {
   constructor(
     name: string,
     private readonly azure: AzureOpenAIProviderConfig,
+    routerTimeouts?: TimeoutsConfig,
   ) {
-    super(name, azure);
+    super(name, azure, routerTimeouts);
   }
 
   protected override url(path: string, model: string | undefined): string {

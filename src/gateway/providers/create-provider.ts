@@ -1,5 +1,5 @@
 import type { LoadOptions } from '../../engine/types.js';
-import type { ProviderConfig } from '../../config/schema.js';
+import type { ProviderConfig, TimeoutsConfig } from '../../config/schema.js';
 import { AzureOpenAIProvider } from './azure-openai-provider.js';
 import { LlamaProvider, type ModelLoader } from './llama-provider.js';
 import { OpenAIProvider } from './openai-provider.js';
@@ -9,6 +9,8 @@ import type { Provider } from './types.js';
 export interface ProviderDependencies {
   loadModel: ModelLoader;
   engineDefaults?: LoadOptions;
+  /** `router.timeouts`: defaults for HTTP providers that set none. */
+  timeouts?: TimeoutsConfig;
 }
 
 /** Builds the adapter for one `providers:` entry. */
@@ -19,9 +21,9 @@ export function createProvider(
 ): Provider {
   switch (config.type) {
     case 'openai':
-      return new OpenAIProvider(name, config);
+      return new OpenAIProvider(name, config, dependencies.timeouts);
     case 'azure-openai':
-      return new AzureOpenAIProvider(name, config);
+      return new AzureOpenAIProvider(name, config, dependencies.timeouts);
     case 'llama':
       return new LlamaProvider(name, config, dependencies.loadModel, dependencies.engineDefaults);
   }

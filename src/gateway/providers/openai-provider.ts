@@ -1,45 +1,72 @@
-// Any OpenAI-style HTTP API (OpenAI, Mistral, vLLM, Ollama, llama-server, …). Fields the
-// client sent that Salon does not interpret are forwarded as they are.
-import { request as httpRequest } from 'undici';
-import type { AzureOpenAIProviderConfig, OpenAIProviderConfig } from '../../config/schema.js';
-import { SalonError, upstreamError } from '../../lib/errors.js';
+// Any OpenAI-style HTTP API (OpenAI, Mistral, vLLM, Ollama, llama-server, …). Requests from
+// /v1 are forwarded as the client sent them, apart from `model`; streamed responses are read
+// event by event (for usage, errors and time to first token) and passed on as received.
+import { request as httpRequest, type Agent, type Dispatcher } from 'undici';
+import type {
+  AzureOpenAIProviderConfig,
+  OpenAIProviderConfig,
+  TimeoutsConfig,
+} from '../../config/schema.js';
+import { SalonError, upstreamError, upstreamTimeout } from '../../lib/errors.js';
 import { parseSse } from '../../lib/sse.js';
+import { createUpstreamAgent } from './upstream-agent.js';
 import type {
   ChatRequest,
   CompletionRequest,
+  Endpoint,
   FinishReason,
   GenerationRequest,
   Provider,
   StreamPart,
   TokenLogprob,
+  Usage,
+  WireChunk,
+  WireObject,
+  WireRequest,
+  WireResponse,
 } from './types.js';
 
-interface WireChoice {
-  delta?: { content?: string | null };
-  text?: string;
-  finish_reason?: string | null;
-  logprobs?: { content?: WireLogprob[] | null } | null;
-}
 interface WireLogprob {
   token: string;
   logprob: number;
   bytes?: number[] | null;
   top_logprobs?: Array<{ token: string; logprob: number; bytes?: number[] | null }>;
 }
-interface WireChunk {
-  choices?: WireChoice[];
-  usage?: { prompt_tokens: number; completion_tokens: number } | null;
-  error?: { message?: string };
+interface WireChoice {
+  delta?: { content?: string | null };
+  text?: string;
+  finish_reason?: string | null;
+  logprobs?: { content?: WireLogprob[] | null } | null;
 }
+
+/** Time limits in seconds when neither the provider nor `router.timeouts` sets them. */
+const defaultTimeouts = { connect: 10, first_token: 120, idle: 60 };
+
+type HttpConfig = OpenAIProviderConfig | AzureOpenAIProviderConfig;
+type UpstreamResponse = Dispatcher.ResponseData;
 
 /** A provider speaking OpenAI's HTTP API. */
 export class OpenAIProvider implements Provider {
   readonly type: string = 'openai';
+  private readonly agent: Agent;
+  private readonly timeouts: Required<TimeoutsConfig>;
 
   constructor(
     readonly name: string,
-    protected readonly config: OpenAIProviderConfig | AzureOpenAIProviderConfig,
-  ) {}
+    protected readonly config: HttpConfig,
+    routerTimeouts: TimeoutsConfig = {},
+  ) {
+    this.timeouts = {
+      ...defaultTimeouts,
+      ...routerTimeouts,
+      ...(config.timeout !== undefined && { first_token: config.timeout }),
+      ...config.timeouts,
+    };
+    this.agent = createUpstreamAgent({
+      connectTimeoutMs: this.timeouts.connect * 1000,
+      allowLinkLocal: config.allow_link_local,
+    });
+  }
 
   /** Where a request for `model` on `path` (`/chat/completions`, …) goes. */
   protected url(path: string, _model: string | undefined): string {
@@ -51,18 +78,45 @@ export class OpenAIProvider implements Provider {
     return this.config.api_key ? { authorization: `Bearer ${this.config.api_key}` } : {};
   }
 
+  async forward(request: WireRequest): Promise<WireResponse> {
+    const { body } = request;
+    const stream = body.stream === true && request.endpoint !== 'embeddings';
+    const clientWantsUsage = wantsUsage(body);
+    // Ask for usage on every stream so that it can be metered; the client sees it only if it asked.
+    const sent = stream
+      ? { ...body, stream_options: { ...asObject(body.stream_options), include_usage: true } }
+      : body;
+    const deadline = new FirstTokenDeadline(this.timeouts.first_token, request.signal);
+    try {
+      const response = await this.send(request.endpoint, sent, deadline.signal);
+      if (!stream) {
+        const text = await response.body.text();
+        deadline.clear();
+        const json = this.parse(text);
+        return { kind: 'json', text, usage: usageOf(json) };
+      }
+      return { kind: 'stream', chunks: this.events(response, deadline, clientWantsUsage) };
+    } catch (error) {
+      deadline.clear();
+      throw this.failure(error, deadline, request.signal);
+    }
+  }
+
   chat(request: ChatRequest): AsyncIterable<StreamPart> {
-    return this.stream('/chat/completions', request, { messages: request.messages });
+    return this.parts('chat/completions', request, { messages: request.messages });
   }
 
   complete(request: CompletionRequest): AsyncIterable<StreamPart> {
-    return this.stream('/completions', request, { prompt: request.prompt });
+    return this.parts('completions', request, { prompt: request.prompt });
   }
 
-  async close(): Promise<void> {}
+  async close(): Promise<void> {
+    await this.agent.close();
+  }
 
-  private async *stream(
-    path: string,
+  /** The typed path (chat, evaluation): a wire request built from typed options, read back as parts. */
+  private async *parts(
+    endpoint: Endpoint,
     request: GenerationRequest,
     input: Record<string, unknown>,
   ): AsyncIterable<StreamPart> {
@@ -72,77 +126,255 @@ export class OpenAIProvider implements Provider {
       model: request.model,
       stream: true,
       stream_options: { include_usage: true },
-      ...wireOptions(request, path === '/completions'),
+      ...wireOptions(request, endpoint === 'completions'),
     };
-    const url = this.url(path, request.model);
-    const timeout = (this.config.timeout ?? 60) * 1000;
-    let response: Awaited<ReturnType<typeof httpRequest>>;
-    try {
-      response = await httpRequest(url, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          accept: 'text/event-stream',
-          ...this.authHeaders(),
-          ...this.config.headers,
-        },
-        body: JSON.stringify(body),
-        signal: request.signal,
-        headersTimeout: timeout,
-        bodyTimeout: timeout,
-      });
-    } catch (error) {
-      if (request.signal?.aborted) throw error;
+    const response = await this.forward({ endpoint, body, signal: request.signal });
+    if (response.kind !== 'stream')
+      throw upstreamError(`provider '${this.name}' did not stream`, true);
+    let finishReason: FinishReason = 'stop';
+    let usage: Usage | undefined;
+    for await (const chunk of response.chunks) {
+      const choice = chunk.json?.choices?.[0] as WireChoice | undefined;
+      const text = choice?.delta?.content ?? choice?.text;
+      if (text) {
+        yield { type: 'text-delta', text, logprobs: mapLogprobs(choice?.logprobs?.content) };
+      }
+      if (choice?.finish_reason) finishReason = choice.finish_reason as FinishReason;
+      if (chunk.usage) usage = chunk.usage;
+    }
+    yield { type: 'finish', finishReason, usage };
+  }
+
+  private async send(
+    endpoint: Endpoint,
+    body: Record<string, unknown>,
+    signal: AbortSignal,
+  ): Promise<UpstreamResponse> {
+    const model = typeof body.model === 'string' ? body.model : undefined;
+    const response = await httpRequest(this.url(`/${endpoint}`, model), {
+      method: 'POST',
+      dispatcher: this.agent,
+      headers: {
+        'content-type': 'application/json',
+        accept: body.stream === true ? 'text/event-stream' : 'application/json',
+        ...this.authHeaders(),
+        ...this.config.headers,
+      },
+      body: JSON.stringify(body),
+      signal,
+      headersTimeout: this.timeouts.first_token * 1000,
+      bodyTimeout: this.timeouts.idle * 1000,
+    });
+    if (response.statusCode >= 400) throw await this.httpError(response);
+    if (response.statusCode >= 300) {
+      await response.body.dump();
       throw upstreamError(
-        `provider '${this.name}' is unreachable: ${describe(error)}`,
-        true,
+        `provider '${this.name}' answered ${response.statusCode}: redirects are not followed`,
+        false,
+      );
+    }
+    return response;
+  }
+
+  /** Reads an upstream SSE stream into chunks; its end without `[DONE]` is an error. */
+  private async *events(
+    response: UpstreamResponse,
+    deadline: FirstTokenDeadline,
+    clientWantsUsage: boolean,
+  ): AsyncGenerator<WireChunk> {
+    let done = false;
+    try {
+      for await (const event of parseSse(response.body)) {
+        // Read on to the body's end rather than break: a fully read body lets undici reuse
+        // the connection.
+        if (done) continue;
+        if (event.data === '[DONE]') {
+          done = true;
+          continue;
+        }
+        const json = this.parse(event.data);
+        if (json.error) {
+          throw upstreamError(`provider '${this.name}': ${this.redact(json.error.message)}`, true);
+        }
+        const content = hasContent(json);
+        if (content) deadline.clear();
+        const usage = usageOf(json);
+        const finishReason = (json.choices?.[0]?.finish_reason as string | null) ?? undefined;
+        const frame = clientFrame(event.data, json, clientWantsUsage);
+        yield { frame, json, usage, content, finishReason };
+      }
+    } catch (error) {
+      throw this.failure(error, deadline, undefined);
+    } finally {
+      deadline.clear();
+      if (!done) response.body.destroy();
+    }
+    if (!done) {
+      throw upstreamError(`provider '${this.name}' ended its stream before [DONE]`, true);
+    }
+  }
+
+  private parse(text: string): WireObject {
+    try {
+      const json: unknown = JSON.parse(text);
+      if (json && typeof json === 'object' && !Array.isArray(json)) return json as WireObject;
+    } catch {
+      // reported below
+    }
+    throw upstreamError(`provider '${this.name}' sent a response that is not JSON`, true);
+  }
+
+  /** Turns a transport error into a SalonError that names the provider and never the key. */
+  private failure(
+    error: unknown,
+    deadline: FirstTokenDeadline,
+    clientSignal: AbortSignal | undefined,
+  ): unknown {
+    if (error instanceof SalonError || clientSignal?.aborted) return error;
+    if (deadline.expired) {
+      return upstreamTimeout(
+        `provider '${this.name}' sent nothing within ${this.timeouts.first_token} s`,
         error,
       );
     }
-    if (response.statusCode >= 400) throw await this.httpError(response);
-    let finishReason: FinishReason = 'stop';
-    let usage: WireChunk['usage'];
-    for await (const event of parseSse(response.body)) {
-      if (event.data === '[DONE]') break;
-      const chunk = JSON.parse(event.data) as WireChunk;
-      if (chunk.error)
-        throw upstreamError(`provider '${this.name}': ${chunk.error.message}`, false);
-      const choice = chunk.choices?.[0];
-      const text = choice?.delta?.content ?? choice?.text;
-      if (text)
-        yield { type: 'text-delta', text, logprobs: mapLogprobs(choice?.logprobs?.content) };
-      if (choice?.finish_reason || chunk.usage) {
-        finishReason = (choice?.finish_reason as FinishReason | undefined) ?? finishReason;
-        if (chunk.usage) usage = chunk.usage;
-      }
+    const code = (error as { code?: string } | undefined)?.code;
+    if (code === 'UND_ERR_BODY_TIMEOUT') {
+      return upstreamTimeout(
+        `provider '${this.name}' stalled for ${this.timeouts.idle} s mid-response`,
+        error,
+      );
     }
-    yield {
-      type: 'finish',
-      finishReason,
-      usage: usage
-        ? { promptTokens: usage.prompt_tokens, completionTokens: usage.completion_tokens }
-        : undefined,
-    };
+    if (code === 'UND_ERR_HEADERS_TIMEOUT') {
+      return upstreamTimeout(
+        `provider '${this.name}' sent no response within ${this.timeouts.first_token} s`,
+        error,
+      );
+    }
+    if (code === 'UND_ERR_CONNECT_TIMEOUT') {
+      return upstreamTimeout(
+        `provider '${this.name}' did not accept a connection within ${this.timeouts.connect} s`,
+        error,
+      );
+    }
+    return upstreamError(
+      `provider '${this.name}' is unreachable: ${this.redact(describe(error))}`,
+      true,
+      error,
+    );
   }
 
-  private async httpError(response: Awaited<ReturnType<typeof httpRequest>>): Promise<SalonError> {
+  private async httpError(response: UpstreamResponse): Promise<SalonError> {
     const text = await response.body.text().catch(() => '');
     let message = text.slice(0, 500);
     try {
-      message = (JSON.parse(text) as WireChunk).error?.message ?? message;
+      message = (JSON.parse(text) as WireObject).error?.message ?? message;
     } catch {
       // not JSON: keep the text
     }
+    message = this.redact(message);
     const status = response.statusCode;
+    const retryAfter = parseRetryAfter(response.headers['retry-after']);
     const retryable = status === 408 || status === 409 || status === 429 || status >= 500;
-    if (!retryable && status < 500) {
+    if (!retryable) {
       return new SalonError('upstream_rejected', `provider '${this.name}': ${message}`, {
         status,
         type: 'invalid_request_error',
       });
     }
-    return upstreamError(`provider '${this.name}' answered ${status}: ${message}`, retryable);
+    return new SalonError(
+      'upstream_error',
+      `provider '${this.name}' answered ${status}: ${message}`,
+      {
+        status: status === 429 ? 429 : 502,
+        type: status === 429 ? 'rate_limit_error' : 'upstream_error',
+        isRetryable: true,
+        retryAfter,
+      },
+    );
   }
+
+  /** Upstreams sometimes echo the key they were sent; it must not reach a client or a log. */
+  private redact(message: string | undefined): string {
+    const key = this.config.api_key;
+    const text = message ?? 'unknown error';
+    return key && key.length >= 8 ? text.replaceAll(key, '[redacted]') : text;
+  }
+}
+
+/**
+ * Aborts the upstream request when no output has come within the first-token limit; the
+ * client's own signal aborts it too.
+ */
+class FirstTokenDeadline {
+  readonly signal: AbortSignal;
+  expired = false;
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(seconds: number, clientSignal: AbortSignal | undefined) {
+    const controller = new AbortController();
+    this.timer = setTimeout(() => {
+      this.expired = true;
+      controller.abort(new Error('first token deadline'));
+    }, seconds * 1000);
+    this.signal = clientSignal
+      ? AbortSignal.any([clientSignal, controller.signal])
+      : controller.signal;
+  }
+
+  clear(): void {
+    clearTimeout(this.timer);
+  }
+}
+
+/** The frame the client gets: as received, without the usage it did not ask for. */
+function clientFrame(
+  data: string,
+  json: WireObject,
+  clientWantsUsage: boolean,
+): string | undefined {
+  if (clientWantsUsage || !('usage' in json)) return `data: ${data}\n\n`;
+  if (json.usage && !json.choices?.length) return undefined; // the usage-only final chunk
+  const { usage: _usage, ...rest } = json;
+  return `data: ${JSON.stringify(rest)}\n\n`;
+}
+
+function hasContent(json: WireObject): boolean {
+  for (const choice of json.choices ?? []) {
+    if (typeof choice.text === 'string' && choice.text) return true;
+    const delta = choice.delta as Record<string, unknown> | undefined;
+    if (!delta) continue;
+    for (const [key, value] of Object.entries(delta)) {
+      if (key !== 'role' && value !== null && value !== '' && value !== undefined) return true;
+    }
+  }
+  return false;
+}
+
+function usageOf(json: WireObject): Usage | undefined {
+  const usage = json.usage;
+  if (!usage) return undefined;
+  return { promptTokens: usage.prompt_tokens ?? 0, completionTokens: usage.completion_tokens ?? 0 };
+}
+
+function wantsUsage(body: Record<string, unknown>): boolean {
+  return asObject(body.stream_options).include_usage === true;
+}
+
+function asObject(value: unknown): Record<string, unknown> {
+  return value && typeof value === 'object' ? (value as Record<string, unknown>) : {};
+}
+
+/** Retry-After as seconds: a number of seconds or an HTTP date. */
+export function parseRetryAfter(
+  header: string | string[] | undefined,
+  now = Date.now(),
+): number | undefined {
+  const value = Array.isArray(header) ? header[0] : header;
+  if (!value) return undefined;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds);
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, (date - now) / 1000);
 }
 
 function wireOptions(request: GenerationRequest, legacy: boolean): Record<string, unknown> {

@@ -53,10 +53,58 @@ export type StreamPart =
   | { type: 'text-delta'; text: string; logprobs?: TokenLogprob[] }
   | { type: 'finish'; finishReason: FinishReason; usage?: Usage };
 
+/** The OpenAI-style endpoints the gateway routes, as paths under `/v1/`. */
+export type Endpoint = 'chat/completions' | 'completions' | 'embeddings';
+
+/**
+ * A request in OpenAI's wire format, forwarded as the client sent it: only `model` is
+ * replaced by the target's. Fields Salon does not know (`top_k`, `chat_template_kwargs`,
+ * tools, …) reach the upstream untouched.
+ */
+export interface WireRequest {
+  endpoint: Endpoint;
+  body: Record<string, unknown>;
+  signal?: AbortSignal;
+}
+
+/** One event of a stream in OpenAI's wire format, ready for the client. */
+export interface WireChunk {
+  /** The SSE frame to send (`data: {…}\n\n`), or none when the client did not ask for it. */
+  frame?: string;
+  /** The event as parsed, where the provider had it parsed anyway. */
+  json?: WireObject;
+  /** Token counts, on the event that reports them. */
+  usage?: Usage;
+  /** True when the event carries generated output (text, tool calls, reasoning). */
+  content: boolean;
+  /** Why the generation ended, on the event that says so. */
+  finishReason?: string;
+}
+
+/** A JSON object in OpenAI's wire format (a completion, a chunk, an embeddings list). */
+export type WireObject = Record<string, unknown> & {
+  choices?: Array<Record<string, unknown>>;
+  usage?: { prompt_tokens?: number; completion_tokens?: number } | null;
+  error?: { message?: string; type?: string; code?: string | null } | null;
+};
+
+/**
+ * What an upstream answered: one JSON body, or a stream of chunks that ends without `[DONE]`
+ * (the edge writes its own terminator). Errors before any of it are SalonErrors.
+ */
+export type WireResponse =
+  | { kind: 'json'; text: string; usage?: Usage }
+  | { kind: 'stream'; chunks: AsyncIterable<WireChunk> };
+
 /** A configured provider: the embedded engine or an HTTP API. */
 export interface Provider {
   readonly name: string;
   readonly type: string;
+  /**
+   * Forward a request in OpenAI's wire format. HTTP providers implement it; for the others the
+   * gateway translates the request to `chat`/`complete` and the parts back to the wire format.
+   */
+  forward?(request: WireRequest): Promise<WireResponse>;
   /** Stream a chat completion. Errors before the first part are SalonErrors; retryable ones may fail over. */
   chat(request: ChatRequest): AsyncIterable<StreamPart>;
   /** Stream a raw text completion, where the provider supports it. */

@@ -3,7 +3,12 @@
 import { z } from 'zod';
 import { badRequest } from '../../lib/errors.js';
 import { parseBody } from '../../lib/parse-body.js';
-import type { ChatRequest, CompletionRequest, GenerationRequest } from '../providers/types.js';
+import type {
+  ChatRequest,
+  CompletionRequest,
+  Endpoint,
+  GenerationRequest,
+} from '../providers/types.js';
 
 const contentPart = z.looseObject({ type: z.string(), text: z.string().optional() });
 
@@ -126,5 +131,47 @@ function generation(body: Common): GenerationRequest {
     seed: seed ?? undefined,
     stop: stop == null ? undefined : typeof stop === 'string' ? [stop] : stop,
     extra,
+  };
+}
+
+// What the HTTP edge checks before forwarding: enough to route and to answer in the right
+// form. Everything else is the target's to judge (the embedded engine parses strictly above).
+const forwardCommon = {
+  model: z.string({ error: 'model is required' }).min(1),
+  stream: z.boolean().nullish(),
+  stream_options: z.looseObject({ include_usage: z.boolean().optional() }).nullish(),
+};
+const forwardBodies = {
+  'chat/completions': z.looseObject({
+    ...forwardCommon,
+    messages: z
+      .array(z.looseObject({ role: z.string() }))
+      .min(1, 'messages must contain at least one message'),
+  }),
+  completions: z.looseObject({
+    ...forwardCommon,
+    prompt: z.union([z.string(), z.array(z.unknown()).min(1)], {
+      error: 'prompt must be a string or an array',
+    }),
+  }),
+  embeddings: z.looseObject({
+    ...forwardCommon,
+    input: z.union([z.string(), z.array(z.unknown()).min(1)], {
+      error: 'input must be a string or an array',
+    }),
+  }),
+};
+
+/** Checks a /v1 body enough to route it; throws a 400 naming the bad field. */
+export function parseForwardBody(
+  endpoint: Endpoint,
+  body: unknown,
+): Omit<ParsedRequest<never>, 'request'> & { body: Record<string, unknown> } {
+  const parsed = parseBody(forwardBodies[endpoint], body);
+  return {
+    model: parsed.model,
+    stream: parsed.stream === true && endpoint !== 'embeddings',
+    includeUsage: parsed.stream_options?.include_usage === true,
+    body: body as Record<string, unknown>,
   };
 }

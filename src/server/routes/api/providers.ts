@@ -2,7 +2,7 @@
 // (their models served at once on this replica), removed (their models gone at once).
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { upstreamUrlProblem } from '../../../gateway/check-upstream-url.js';
+import { upstreamUrlProblem } from '../../../gateway/types.js';
 import {
   createStoredProvider,
   deleteStoredProvider,

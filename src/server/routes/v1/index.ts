@@ -2,8 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { verifyApiKey } from '../../../identity/api-keys.js';
 import { unauthorized } from '../../../lib/errors.js';
 import type { ServerContext } from '../../context.js';
-import { chatCompletionsRoute } from './chat-completions.js';
-import { completionsRoute } from './completions.js';
+import { forwardRoute } from './forward-route.js';
 import { modelsRoute } from './models.js';
 
 /** The OpenAI-compatible API: every route needs an API key (`Authorization: Bearer sk-salon-…`). */
@@ -17,6 +16,7 @@ export async function v1Routes(app: FastifyInstance, context: ServerContext): Pr
     request.apiKey = record;
   });
   modelsRoute(app, context);
-  chatCompletionsRoute(app, context);
-  completionsRoute(app, context);
+  forwardRoute(app, context, 'chat/completions');
+  forwardRoute(app, context, 'completions');
+  forwardRoute(app, context, 'embeddings');
 }

@@ -1,0 +1,55 @@
+// The connection pool for one HTTP provider: keep-alive connections, a connect timeout, and
+// a DNS lookup that refuses link-local and cloud-metadata addresses on every connection (a
+// base URL's name could resolve there, or start to later). Redirects are never followed, so
+// no redirect can lead anywhere else.
+import { lookup as dnsLookup, type LookupAddress, type LookupOptions } from 'node:dns';
+import { Agent } from 'undici';
+import { isBlockedAddress } from './check-upstream-url.js';
+
+type LookupCallback = (
+  error: NodeJS.ErrnoException | null,
+  address: string | LookupAddress[],
+  family?: number,
+) => void;
+
+/** What the agent needs to know. */
+export interface UpstreamAgentOptions {
+  /** Milliseconds to open a connection (TCP and TLS). */
+  connectTimeoutMs: number;
+  /** Let connections reach link-local and metadata addresses (admin opt-in). */
+  allowLinkLocal?: boolean;
+}
+
+/** A keep-alive pool whose connections never reach a blocked address. */
+export function createUpstreamAgent(options: UpstreamAgentOptions): Agent {
+  return new Agent({
+    connect: {
+      timeout: options.connectTimeoutMs,
+      ...(!options.allowLinkLocal && { lookup: checkedLookup }),
+    },
+    keepAliveTimeout: 30_000,
+    keepAliveMaxTimeout: 600_000,
+  });
+}
+
+/** dns.lookup, failing when any resolved address is link-local or a metadata address. */
+export function checkedLookup(
+  hostname: string,
+  options: LookupOptions,
+  callback: LookupCallback,
+): void {
+  dnsLookup(hostname, { ...options, all: true }, (error, addresses) => {
+    if (error) return callback(error, []);
+    const blocked = addresses.find((entry) => isBlockedAddress(entry.address));
+    if (blocked) {
+      const refusal: NodeJS.ErrnoException = new Error(
+        `${hostname} resolves to ${blocked.address}, a link-local or cloud metadata address, which Salon never calls`,
+      );
+      refusal.code = 'EBLOCKEDADDRESS';
+      return callback(refusal, []);
+    }
+    if (options.all) return callback(null, addresses);
+    const first = addresses[0]!;
+    callback(null, first.address, first.family);
+  });
+}

@@ -1,0 +1,113 @@
+// POST /v1/chat/completions, /v1/completions and /v1/embeddings: the body goes to the gateway
+// as the client sent it, and the upstream's answer comes back as it was sent, streamed or
+// not. Nothing is written until the gateway has an answer, so an error before that point is
+// a proper HTTP error; after it, an error is an in-stream `error` event in OpenAI's shape,
+// never a silent truncation.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Forwarded } from '../../../gateway/gateway.js';
+import {
+  doneFrame,
+  parseForwardBody,
+  wireError,
+  type Endpoint,
+  type Usage,
+} from '../../../gateway/types.js';
+import { isSalonError } from '../../../lib/errors.js';
+import type { ServerContext } from '../../context.js';
+import type { Metrics } from '../../metrics.js';
+import { SseBatcher } from '../../sse-batcher.js';
+import { startSseResponse } from '../../sse-response.js';
+
+/** Registers the route for one forwarded endpoint. */
+export function forwardRoute(
+  app: FastifyInstance,
+  context: ServerContext,
+  endpoint: Endpoint,
+): void {
+  app.post(`/v1/${endpoint}`, async (request, reply) => {
+    const startedAt = performance.now();
+    const { model, body } = parseForwardBody(endpoint, request.body);
+    const signal = abortOnClose(request, reply);
+    const forwarded = await context.gateway.forward(model, { endpoint, body, signal });
+    reply.header('x-salon-target', forwarded.target);
+    const meter = new Meter(context.metrics, model, startedAt);
+    if (forwarded.response.kind === 'json') {
+      meter.finish('stop', forwarded.response.usage);
+      return reply.type('application/json; charset=utf-8').send(forwarded.response.text);
+    }
+    return streamChunks(reply, forwarded, meter);
+  });
+}
+
+/** An abort signal that fires when the client goes away before the response is complete. */
+function abortOnClose(request: FastifyRequest, reply: FastifyReply): AbortSignal {
+  const controller = new AbortController();
+  reply.raw.on('close', () => {
+    if (!reply.raw.writableFinished) controller.abort();
+  });
+  request.raw.on('aborted', () => controller.abort());
+  return controller.signal;
+}
+
+async function streamChunks(reply: FastifyReply, forwarded: Forwarded, meter: Meter) {
+  if (forwarded.response.kind !== 'stream') return;
+  const response = startSseResponse(reply);
+  const batch = new SseBatcher(response);
+  let finishReason: string | undefined;
+  let usage: Usage | undefined;
+  try {
+    for await (const chunk of forwarded.response.chunks) {
+      if (chunk.content) meter.firstToken();
+      if (chunk.usage) usage = chunk.usage;
+      if (chunk.finishReason) finishReason = chunk.finishReason;
+      // Waits while the socket is full: a slow reader is not buffered without end.
+      if (chunk.frame) await batch.push(chunk.frame);
+    }
+    if (!response.destroyed) batch.end(doneFrame);
+  } catch (error) {
+    finishReason = 'error';
+    if (!response.destroyed) batch.end(`data: ${JSON.stringify(errorBody(error))}\n\n`);
+    if (!isSalonError(error)) reply.log.error({ err: error }, 'stream failed');
+  } finally {
+    batch.dispose();
+    meter.finish(finishReason ?? 'stop', usage);
+  }
+}
+
+function errorBody(error: unknown) {
+  return isSalonError(error)
+    ? wireError(error)
+    : wireError({
+        message: 'The generation failed.',
+        type: 'server_error',
+        param: null,
+        code: 'internal_error',
+      });
+}
+
+/** Prometheus figures for one generation. */
+class Meter {
+  private sawFirstToken = false;
+
+  constructor(
+    private readonly metrics: Metrics,
+    private readonly model: string,
+    private readonly startedAt: number,
+  ) {}
+
+  firstToken(): void {
+    if (this.sawFirstToken) return;
+    this.sawFirstToken = true;
+    const seconds = (performance.now() - this.startedAt) / 1000;
+    this.metrics.timeToFirstToken.observe({ model: this.model }, seconds);
+  }
+
+  finish(finishReason: string, usage: Usage | undefined): void {
+    const model = this.model;
+    this.metrics.generations.inc({ model, finish_reason: finishReason });
+    if (usage) {
+      this.metrics.tokens.inc({ model, kind: 'prompt' }, usage.promptTokens);
+      this.metrics.tokens.inc({ model, kind: 'completion' }, usage.completionTokens);
+    }
+  }
+}
