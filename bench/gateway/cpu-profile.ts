@@ -28,7 +28,7 @@ export interface ProfileLine {
 /** What `--profile` prints. */
 export interface ProfileSummary {
   file: string;
-  /** Non-idle time sampled, ms. */
+  /** Non-idle samples × the sampling interval, ms. */
   busyMs: number;
   self: ProfileLine[];
   salonInclusive: ProfileLine[];
@@ -52,16 +52,17 @@ export async function summariseProfile(dir: string, top = 25): Promise<ProfileSu
   const self = new Map<string, number>();
   const inclusive = new Map<string, number>();
   const packages = new Map<string, number>();
+  // Each sample counts as one sampling interval, not as its time delta: a delta is wall time,
+  // and on a busy machine the time the process spent descheduled lands on the frame where it
+  // yielded (writev, when a write wakes the reader), which is not CPU that Salon used.
+  const interval = median(profile.timeDeltas);
   let busy = 0;
-  profile.samples.forEach((id, index) => {
+  for (const id of profile.samples) {
     const node = byId.get(id)!;
-    // timeDeltas[i] is the time since the previous sample: it belongs to sample i - 1, but over
-    // thousands of samples the shift does not matter.
-    const micros = profile.timeDeltas[index] ?? 0;
-    if (notWork.has(node.callFrame.functionName)) return;
-    busy += micros;
-    add(self, describe(node), micros);
-    add(packages, packageOf(node.callFrame.url, node.callFrame.functionName), micros);
+    if (notWork.has(node.callFrame.functionName)) continue;
+    busy += interval;
+    add(self, describe(node), interval);
+    add(packages, packageOf(node.callFrame.url, node.callFrame.functionName), interval);
     const seen = new Set<string>();
     for (
       let current: number | undefined = id;
@@ -73,9 +74,9 @@ export async function summariseProfile(dir: string, top = 25): Promise<ProfileSu
       const name = describe(frame);
       if (seen.has(name)) continue;
       seen.add(name);
-      add(inclusive, name, micros);
+      add(inclusive, name, interval);
     }
-  });
+  }
   const lines = (map: Map<string, number>) =>
     [...map]
       .sort((a, b) => b[1] - a[1])
@@ -106,6 +107,11 @@ export function formatProfile(summary: ProfileSummary): string {
     ...table("Salon's functions by inclusive time:", summary.salonInclusive),
     ...table('Self time by package:', summary.packages),
   ].join('\n');
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? 0;
 }
 
 function add(map: Map<string, number>, key: string, micros: number): void {

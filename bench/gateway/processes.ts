@@ -8,7 +8,7 @@ import { createRequire } from 'node:module';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { runSalon, startSalon } from '../../tests/helpers/salon-process.js';
+import { runSalon } from '../../tests/helpers/salon-process.js';
 
 /** A server the bench started. */
 export interface BenchProcess {
@@ -92,21 +92,64 @@ export async function startSalonGateway(
   if (created.status !== 0 || !apiKey.startsWith('sk-salon-')) {
     throw new Error(`salon keys create failed (${created.status}):\n${created.stderr}`);
   }
-  const env: NodeJS.ProcessEnv = profileDir
-    ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${profileDir}` }
-    : {};
-  const server = await startSalon(['--config', config, '--data-dir', dataDir], env);
+  // --cpu-prof is refused in NODE_OPTIONS, so Salon is started here rather than through the
+  // tests' startSalon, which takes no node flags.
+  const nodeFlags = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
+  const child = spawn(
+    process.execPath,
+    [
+      ...nodeFlags,
+      path.resolve('bin/salon.js'),
+      'serve',
+      '--port',
+      '0',
+      '--host',
+      '127.0.0.1',
+      '--config',
+      config,
+      '--data-dir',
+      dataDir,
+    ],
+    { env: withoutSalonVariables(), stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  const output = capture(child);
+  const origin = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`salon serve did not start:\n${output()}`)),
+      30_000,
+    );
+    child.stderr!.on('data', () => {
+      const match = /listening on (http:\/\/\S+)/.exec(output());
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1]!);
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`salon serve exited with ${code}:\n${output()}`));
+    });
+  });
   return {
-    origin: server.url.replace('localhost', '127.0.0.1'),
-    pid: server.process.pid!,
+    origin,
+    pid: child.pid!,
     apiKey,
     model: salonModel,
-    output: server.stderr,
+    output,
     stop: async () => {
-      await server.stop();
+      await stop(child);
       await rm(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** This process's environment without Salon's variables, so that the bench's config rules. */
+function withoutSalonVariables(): NodeJS.ProcessEnv {
+  return Object.fromEntries(
+    Object.entries(process.env).filter(
+      ([name]) => !name.startsWith('SALON_') && name !== 'DATABASE_URL' && name !== 'REDIS_URL',
+    ),
+  );
 }
 
 /** The script Portkey's package runs as its `bin`. */
