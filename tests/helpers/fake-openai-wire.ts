@@ -36,7 +36,7 @@ export function deltaChunk(
     endpoint === 'chat'
       ? { index: 0, delta: { content: piece, ...extra }, finish_reason: null }
       : { index: 0, text: piece, finish_reason: null };
-  return { id: 'fake', choices: [choice] };
+  return { ...envelope(endpoint, true), choices: [choice] };
 }
 
 /** Token counts of a reply sent in `pieces` (7 prompt tokens, one per piece). */
@@ -47,8 +47,11 @@ export function usageOf(pieces: string[]) {
 /** The end of a stream: the finish chunk, the usage chunk and `[DONE]`. */
 export function streamEnd(pieces: string[]): string {
   return (
-    frame({ id: 'fake', choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] }) +
-    frame({ id: 'fake', choices: [], usage: usageOf(pieces) }) +
+    frame({
+      ...envelope('chat', true),
+      choices: [{ index: 0, delta: {}, finish_reason: 'stop' }],
+    }) +
+    frame({ ...envelope('chat', true), choices: [], usage: usageOf(pieces) }) +
     'data: [DONE]\n\n'
   );
 }
@@ -68,7 +71,14 @@ export function completionBody(
           finish_reason: 'stop',
         }
       : { index: 0, text, finish_reason: 'stop' };
-  return { id: 'fake', object: 'chat.completion', choices: [choice], usage: usageOf(pieces) };
+  return { ...envelope(endpoint, false), choices: [choice], usage: usageOf(pieces) };
+}
+
+/** The fields every completion and chunk carries (clients such as Mistral's check them). */
+function envelope(endpoint: FakeEndpoint, chunk: boolean) {
+  const object =
+    endpoint === 'chat' ? (chunk ? 'chat.completion.chunk' : 'chat.completion') : 'text_completion';
+  return { id: 'fake', object, created: 1_700_000_000, model: 'fake-model' };
 }
 
 /** OpenAI's error body. */
