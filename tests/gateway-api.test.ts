@@ -174,7 +174,7 @@ describe('passing requests through', () => {
       model: 'mistral-small-latest',
       messages: [{ role: 'user', content: 'Salut' }],
     });
-    expect(reply.choices[0]!.message.content).toBe('Bonjour !');
+    expect(reply.choices?.[0]?.message.content).toBe('Bonjour !');
 
     const stream = await mistral.chat.stream({
       model: 'mistral-small-latest',
@@ -229,7 +229,7 @@ models:
 });
 
 describe('failures', () => {
-  const chat = { model: 'chat', messages: [{ role: 'user', content: 'Hi' }] };
+  const chat = { model: 'chat', messages: [{ role: 'user' as const, content: 'Hi' }] };
 
   it('moves to the next target on 429, 5xx, reset and garbage, naming the one that served', async () => {
     const failing = await Promise.all([
@@ -296,7 +296,11 @@ describe('failures', () => {
       ),
     );
     for (const model of ['chat', 'err']) {
-      const stream = await app.client.chat.completions.create({ ...chat, model, stream: true });
+      const stream = await app.client.chat.completions.create({
+        ...chat,
+        model,
+        stream: true as const,
+      });
       let text = '';
       const reading = (async () => {
         for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? '';
