@@ -69,7 +69,7 @@ describe('TargetHealth', () => {
   });
 
   it('refuses leases while its breaker is open unless forced', () => {
-    const { health, clock } = healthWithClock(2, 10_000);
+    const { health } = healthWithClock(2, 10_000);
     health.begin()!.failed();
     health.begin()!.failed();
     expect(health.available).toBe(false);
