@@ -14,14 +14,24 @@ export interface PathRuns {
   /** Concurrency N: each round's request count and wall time (ms). */
   saturated: Array<{ requests: number; elapsed: number }>;
   saturatedTimings: Timing[];
-  /** The gateway process's CPU time (µs) and requests, per phase; absent for the direct path. */
-  gatewayCpu?: { sequential: CpuSample; saturated: CpuSample };
+  /** CPU time of each process per phase (NaN where /proc is missing). */
+  cpu: { sequential: CpuSample; saturated: CpuSample };
 }
 
-/** CPU time a process used over some requests. */
+/** CPU time (µs) each process used over some requests; the direct path has no gateway (0). */
 export interface CpuSample {
-  micros: number;
   requests: number;
+  client: number;
+  mock: number;
+  gateway: number;
+}
+
+/** CPU µs per request of each process. */
+export interface CpuPerRequest {
+  client: number;
+  mock: number;
+  gateway: number;
+  total: number;
 }
 
 /** One line of the report. */
@@ -40,8 +50,8 @@ export interface PathSummary {
   rpsRange: { min: number; max: number };
   /** Concurrency N, ms. */
   saturatedP50: number;
-  /** The gateway process's CPU per request, µs (not for the direct path). */
-  cpuPerRequest?: { sequential: number; saturated: number };
+  /** CPU µs per request at concurrency 1 and N. */
+  cpuPerRequest?: { sequential: CpuPerRequest; saturated: CpuPerRequest };
 }
 
 /** What a gateway costs next to the direct call, in one mode. */
@@ -65,8 +75,12 @@ export interface GatewayBenchReport {
   settings: Record<string, unknown>;
   paths: PathSummary[];
   overheads: Overhead[];
-  /** Salon's requests/s over Portkey's at concurrency N, per mode both could serve. */
-  salonOverPortkey: Array<{ mode: Mode; rps: number; cpuPerRequest?: number }>;
+  /**
+   * Salon's requests/s over Portkey's at concurrency N, per mode both could serve; with Portkey's
+   * gateway CPU per request over Salon's, and the rps ratio a gateway using no CPU at all would
+   * reach (Portkey's path CPU over the direct path's): the processes share the cores.
+   */
+  salonOverPortkey: Array<{ mode: Mode; rps: number; gatewayCpu: number; ceiling: number }>;
   goals: Array<{ goal: string; value: string; met: boolean }>;
   /** What went wrong on a path (Portkey's streaming, say), with the gateway's own log line. */
   notes: string[];
@@ -97,7 +111,6 @@ export function summarisePath(runs: PathRuns): PathSummary {
   const rates = runs.saturated.map((round) => (round.requests * 1000) / round.elapsed);
   const requests = runs.saturated.reduce((sum, round) => sum + round.requests, 0);
   const elapsed = runs.saturated.reduce((sum, round) => sum + round.elapsed, 0);
-  const cpu = runs.gatewayCpu;
   return {
     ...base,
     p50: percentile(totals, 0.5),
@@ -115,10 +128,20 @@ export function summarisePath(runs: PathRuns): PathSummary {
       runs.saturatedTimings.map((timing) => timing.total),
       0.5,
     ),
-    cpuPerRequest: cpu && {
-      sequential: cpu.sequential.micros / cpu.sequential.requests,
-      saturated: cpu.saturated.micros / cpu.saturated.requests,
+    cpuPerRequest: {
+      sequential: perRequest(runs.cpu.sequential),
+      saturated: perRequest(runs.cpu.saturated),
     },
+  };
+}
+
+function perRequest(sample: CpuSample): CpuPerRequest {
+  const { requests, client, mock, gateway } = sample;
+  return {
+    client: client / requests,
+    mock: mock / requests,
+    gateway: gateway / requests,
+    total: (client + mock + gateway) / requests,
   };
 }
 
@@ -160,16 +183,21 @@ const modeName: Record<Mode, string> = { json: 'non-streaming', stream: 'streami
 export function formatReport(report: GatewayBenchReport, concurrency: number): string {
   const { machine: host, load } = report;
   const ms = (value: number) => (Number.isFinite(value) ? value.toFixed(3) : '—');
+  const us = (value: number) => (Number.isFinite(value) ? value.toFixed(0) : '—');
   const rows = report.paths.map((line) => {
     if (line.failure) {
       return `| ${modeName[line.mode]} | ${line.path} | failed: ${line.failure.split('\n')[0]} | | | | | | |`;
     }
     const cpu = line.cpuPerRequest;
+    const gatewayCpu =
+      cpu && line.path !== 'direct'
+        ? `${us(cpu.sequential.gateway)} / ${us(cpu.saturated.gateway)}`
+        : '';
     return (
       `| ${modeName[line.mode]} | ${line.path} | ${ms(line.p50)} | ${ms(line.p99)} ` +
       `| ${line.firstByteP50 === undefined ? '' : ms(line.firstByteP50)} ` +
       `| ${line.rps.toFixed(0)} | ${line.rpsRange.min.toFixed(0)}–${line.rpsRange.max.toFixed(0)} ` +
-      `| ${ms(line.saturatedP50)} | ${cpu ? `${cpu.sequential.toFixed(0)} / ${cpu.saturated.toFixed(0)}` : ''} |`
+      `| ${ms(line.saturatedP50)} | ${gatewayCpu} |`
     );
   });
   const added = report.overheads.map(
@@ -180,11 +208,16 @@ export function formatReport(report: GatewayBenchReport, concurrency: number): s
   );
   const versus = report.salonOverPortkey.map(
     (ratio) =>
-      `Salon / Portkey requests/s at ${concurrency} (${modeName[ratio.mode]}): **${ratio.rps.toFixed(2)}×**` +
-      (ratio.cpuPerRequest === undefined
-        ? ''
-        : `; Portkey uses ${ratio.cpuPerRequest.toFixed(2)}× Salon's CPU per request`),
+      `Salon / Portkey requests/s at ${concurrency} (${modeName[ratio.mode]}): **${ratio.rps.toFixed(2)}×**; ` +
+      `Portkey's process uses ${ratio.gatewayCpu.toFixed(2)}× Salon's CPU per request; ` +
+      `a gateway using no CPU would reach ${ratio.ceiling.toFixed(1)}× here`,
   );
+  const budget = report.paths
+    .filter((line) => !line.failure && line.cpuPerRequest)
+    .map((line) => {
+      const cpu = line.cpuPerRequest!.saturated;
+      return `| ${modeName[line.mode]} | ${line.path} | ${us(cpu.client)} | ${us(cpu.mock)} | ${line.path === 'direct' ? '' : us(cpu.gateway)} | ${us(cpu.total)} |`;
+    });
   const goals = report.goals.map(
     (goal) => `${goal.met ? 'MET ' : 'MISSED'} ${goal.goal}: ${goal.value}`,
   );
@@ -197,6 +230,12 @@ export function formatReport(report: GatewayBenchReport, concurrency: number): s
     `| mode | path | p50 ms (c=1) | p99 ms (c=1) | first byte p50 ms | req/s (c=${concurrency}) | req/s range | p50 ms (c=${concurrency}) | gateway CPU µs/req c=1 / c=${concurrency} |`,
     '| --- | --- | ---: | ---: | ---: | ---: | :---: | ---: | ---: |',
     ...rows,
+    '',
+    `CPU µs per request at concurrency ${concurrency}, by process (the cores are shared by all three):`,
+    '',
+    '| mode | path | load generator | mock | gateway | total |',
+    '| --- | --- | ---: | ---: | ---: | ---: |',
+    ...budget,
     '',
     ...added,
     ...versus,

@@ -29,6 +29,7 @@ import {
   machine,
   overheads,
   summarisePath,
+  type CpuSample,
   type GatewayBenchReport,
   type PathRuns,
   type PathSummary,
@@ -112,7 +113,7 @@ async function main(): Promise<void> {
     );
     const summaries: PathSummary[] = [];
     for (const mode of modes) {
-      const runs = await runMode(client, paths, mode, options, notes);
+      const runs = await runMode(client, mock, paths, mode, options, notes);
       summaries.push(...runs.map(summarisePath));
     }
     let profile: string | undefined;
@@ -137,6 +138,7 @@ async function main(): Promise<void> {
 /** Checks, warms up and measures every path in one mode. */
 async function runMode(
   client: LoadClient,
+  mock: BenchProcess,
   paths: readonly BenchPath[],
   mode: Mode,
   options: GatewayBenchOptions,
@@ -150,9 +152,9 @@ async function runMode(
       sequential: [],
       saturated: [],
       saturatedTimings: [],
-      gatewayCpu: entry.gateway && {
-        sequential: { micros: 0, requests: 0 },
-        saturated: { micros: 0, requests: 0 },
+      cpu: {
+        sequential: { requests: 0, client: 0, mock: 0, gateway: 0 },
+        saturated: { requests: 0, client: 0, mock: 0, gateway: 0 },
       },
     };
     runs.set(entry, run);
@@ -184,7 +186,7 @@ async function runMode(
     for (const entry of order) {
       const run = runs.get(entry)!;
       await measure(run, entry, notes, async () => {
-        const block = await withCpu(entry, run.gatewayCpu?.sequential, () =>
+        const block = await withCpu(entry, mock, run.cpu.sequential, () =>
           sequential(client, entry.target, mode, perRound[round]!),
         );
         run.sequential.push(...block.timings);
@@ -193,7 +195,7 @@ async function runMode(
     for (const entry of rotate(live(), round)) {
       const run = runs.get(entry)!;
       await measure(run, entry, notes, async () => {
-        const block = await withCpu(entry, run.gatewayCpu?.saturated, () =>
+        const block = await withCpu(entry, mock, run.cpu.saturated, () =>
           saturate(
             client,
             entry.target,
@@ -227,21 +229,30 @@ async function measure(
   }
 }
 
-/** Adds the gateway process's CPU time over `work` to `sample`. */
+/** Adds the CPU time this process, the mock and the gateway used over `work` to `sample`. */
 async function withCpu(
   entry: BenchPath,
-  sample: { micros: number; requests: number } | undefined,
+  mock: BenchProcess,
+  sample: CpuSample,
   work: () => Promise<Block>,
 ): Promise<Block> {
-  const pid = entry.gateway?.pid;
-  const before = pid === undefined ? undefined : await processCpuMicros(pid);
+  const gatewayPid = entry.gateway?.pid;
+  const gatewayBefore = gatewayPid === undefined ? 0 : await processCpuMicros(gatewayPid);
+  const mockBefore = await processCpuMicros(mock.pid);
+  const clientBefore = process.cpuUsage();
   const block = await work();
-  const after = pid === undefined ? undefined : await processCpuMicros(pid);
-  if (sample && before !== undefined && after !== undefined) {
-    sample.micros += after - before;
-    sample.requests += block.timings.length;
-  }
+  const client = process.cpuUsage(clientBefore);
+  const mockAfter = await processCpuMicros(mock.pid);
+  const gatewayAfter = gatewayPid === undefined ? 0 : await processCpuMicros(gatewayPid);
+  sample.requests += block.timings.length;
+  sample.client += client.user + client.system;
+  sample.mock += difference(mockBefore, mockAfter);
+  sample.gateway += difference(gatewayBefore, gatewayAfter);
   return block;
+}
+
+function difference(before: number | undefined, after: number | undefined): number {
+  return before === undefined || after === undefined ? NaN : after - before;
 }
 
 /** The error, plus the first lines the gateway logged about it. */
@@ -273,11 +284,18 @@ function buildReport(
     const salon = find('Salon', mode);
     const portkey = find('Portkey', mode);
     if (!salon || !portkey) return [];
-    const cpu =
-      salon.cpuPerRequest && portkey.cpuPerRequest
-        ? portkey.cpuPerRequest.saturated / salon.cpuPerRequest.saturated
-        : undefined;
-    return [{ mode, rps: salon.rps / portkey.rps, cpuPerRequest: cpu }];
+    const direct = find('direct', mode);
+    const salonCpu = salon.cpuPerRequest!.saturated;
+    const portkeyCpu = portkey.cpuPerRequest!.saturated;
+    const directCpu = direct?.cpuPerRequest?.saturated.total ?? NaN;
+    return [
+      {
+        mode,
+        rps: salon.rps / portkey.rps,
+        gatewayCpu: portkeyCpu.gateway / salonCpu.gateway,
+        ceiling: portkeyCpu.total / directCpu,
+      },
+    ];
   });
   const goals: GatewayBenchReport['goals'] = [];
   for (const overhead of added.filter((line) => line.path === 'Salon')) {
