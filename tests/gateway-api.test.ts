@@ -174,7 +174,7 @@ describe('passing requests through', () => {
       model: 'mistral-small-latest',
       messages: [{ role: 'user', content: 'Salut' }],
     });
-    expect(reply.choices[0]?.message.content).toBe('Bonjour !');
+    expect(reply.choices[0]?.message?.content).toBe('Bonjour !');
 
     const stream = await mistral.chat.stream({
       model: 'mistral-small-latest',
