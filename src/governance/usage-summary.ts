@@ -2,6 +2,7 @@
 // budget's counter from what the ledger already holds (budgets survive a restart).
 import type { Kysely } from 'kysely';
 import { toTimestamp, type Database } from '../store/database.js';
+import type { LimitScope } from './limit-scopes.js';
 
 /** Whose usage, and over which time range. */
 export interface UsageFilter {
@@ -51,4 +52,15 @@ export async function usageSummary(
     totalTokens: promptTokens + completionTokens,
     costUsd: Number(row.cost_usd ?? 0),
   };
+}
+
+/** What a limit scope (a key, or a user over all their keys) has spent since an instant. */
+export async function scopeSpend(
+  db: Kysely<Database>,
+  scope: Pick<LimitScope, 'kind' | 'ownerId'>,
+  since: Date,
+): Promise<{ tokens: number; usd: number }> {
+  const owner = scope.kind === 'key' ? { apiKeyId: scope.ownerId } : { userId: scope.ownerId };
+  const summary = await usageSummary(db, { ...owner, since });
+  return { tokens: summary.totalTokens, usd: summary.costUsd };
 }

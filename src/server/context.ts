@@ -6,8 +6,12 @@ import type { Gateway } from '../gateway/gateway.js';
 import type { SecretBox } from '../lib/secret-box.js';
 import type { Store } from '../store/create-database.js';
 import type { Metrics } from './metrics.js';
+import type { V1Governance } from './v1-governance.js';
 
-/** What the routes share: settings, storage, secrets, the gateway, metrics, the bus and the runs. */
+/**
+ * What the routes share: settings, storage, secrets, the gateway, metrics, the bus, the runs, and
+ * the /v1 admission and metering.
+ */
 export interface ServerContext {
   settings: Settings;
   store: Store;
@@ -19,6 +23,8 @@ export interface ServerContext {
   bus: RunBus;
   /** The chat replies this process is generating. */
   runs: RunManager;
+  /** Allowed models, rate limits and budgets before a /v1 generation; the usage ledger after. */
+  governance: V1Governance;
 }
 
 declare module 'fastify' {

@@ -11,6 +11,7 @@ import { openSecretBox, type SecretBox } from '../lib/secret-box.js';
 import { openDatabase, type Store } from '../store/create-database.js';
 import { openChatRuntime } from './chat-runtime.js';
 import type { ServerContext } from './context.js';
+import { openV1Governance } from './governance-runtime.js';
 import { createMetrics } from './metrics.js';
 
 /** The models dir inside a data dir. */
@@ -61,7 +62,7 @@ function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-/** Opens storage (running migrations), the gateway, and the chat's bus and runs. */
+/** Opens storage (running migrations), the gateway, the chat's bus and runs, and /v1 governance. */
 export async function openRuntime(
   settings: Settings,
 ): Promise<ServerContext & { close(): Promise<void> }> {
@@ -69,9 +70,17 @@ export async function openRuntime(
     databaseUrl: settings.databaseUrl,
     dataDir: settings.dataDir,
   });
+  // What a failed start closes again, newest first.
+  const opened: (() => Promise<void>)[] = [() => store.close()];
   try {
     const secrets = openSecretBox({ secret: settings.secret, dataDir: settings.dataDir });
     const gateway = await createGateway(settings, { store, secrets });
+    opened.unshift(() => gateway.close());
+    const governance = await openV1Governance(settings, store, {
+      aliasOf: (model) => gateway.listModels().find((route) => route.name === model)?.aliasOf,
+      log,
+    });
+    opened.unshift(() => governance.close());
     const chat = await openChatRuntime(settings, store, gateway);
     return {
       settings,
@@ -81,14 +90,17 @@ export async function openRuntime(
       metrics: createMetrics(),
       bus: chat.bus,
       runs: chat.runs,
+      governance,
       async close() {
         await chat.close();
         await gateway.close();
+        // After the routes and runs, before the store: the ledger's last rows need it.
+        await governance.close();
         await store.close();
       },
     };
   } catch (error) {
-    await store.close();
+    for (const close of opened) await close().catch(() => undefined);
     throw error;
   }
 }
