@@ -176,8 +176,11 @@ async function runMode(
   );
   for (const entry of live()) {
     await measure(runs.get(entry)!, entry, notes, async () => {
-      await sequential(client, entry.target, mode, options.warmup);
-      await saturate(client, entry.target, mode, options.concurrency, 0.5);
+      if (options.warmup > 0) {
+        await saturate(client, entry.target, mode, options.concurrency, options.warmup);
+      }
+      // Then a few alone, so that the first measured requests do not meet a backlog.
+      await sequential(client, entry.target, mode, 50);
     });
   }
   const perRound = split(options.requests, options.rounds);
@@ -322,7 +325,7 @@ function buildReport(
     ].join(' '),
     settings: {
       requests: options.requests,
-      warmup: options.warmup,
+      warmup: `${options.warmup}s`,
       concurrency: options.concurrency,
       duration: `${options.duration}s`,
       rounds: options.rounds,
