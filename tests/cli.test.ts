@@ -47,6 +47,68 @@ describe('salon keys create', () => {
   });
 });
 
+describe('salon keys create with limits', () => {
+  it('creates a virtual key with models, rates, a budget and an expiry, printing only the key', () => {
+    const dataDir = tempDir();
+    const created = runSalon([
+      'keys',
+      'create',
+      '--name',
+      'team',
+      '--models',
+      'small,large',
+      '--rpm',
+      '60',
+      '--tpm',
+      '1000',
+      '--budget-usd',
+      '5',
+      '--budget-period',
+      'day',
+      '--expires',
+      '30d',
+      '--data-dir',
+      dataDir,
+    ]);
+    expect(created.status).toBe(0);
+    expect(created.stdout).toMatch(/^sk-salon-[A-Za-z0-9]{40}\n$/);
+    const listed = runSalon(['keys', 'list', '--json', '--data-dir', dataDir]);
+    const [key] = JSON.parse(listed.stdout) as { limits: unknown; expiresAt: string }[];
+    expect(key!.limits).toEqual({
+      models: ['small', 'large'],
+      rpm: 60,
+      tpm: 1000,
+      budgetTokens: null,
+      budgetUsd: 5,
+      budgetPeriod: 'day',
+    });
+    const thirtyDays = Date.now() + 30 * 86_400_000;
+    expect(Math.abs(Date.parse(key!.expiresAt) - thirtyDays)).toBeLessThan(120_000);
+    const table = runSalon(['keys', 'list', '--data-dir', dataDir]).stdout;
+    expect(table).toMatch(/models=small,large rpm=60 tpm=1000 budget=\$5\/day/);
+  });
+
+  it('exits with code 2 for a bad flag, naming it, and creates nothing', () => {
+    const dataDir = tempDir();
+    const bad: [string[], RegExp][] = [
+      // Every case is in src/cli/key-flags.test.ts; these show the exit code and the message.
+      [['--rpm', 'lots'], /--rpm: 'lots' is not a whole number/],
+      [['--budget-tokens', '10', '--budget-period', 'week'], /--budget-period: 'week'/],
+      [['--expires', 'next tuesday'], /--expires: 'next tuesday' is not an ISO date/],
+    ];
+    for (const [flags, message] of bad) {
+      const result = runSalon(['keys', 'create', '--name', 'x', ...flags, '--data-dir', dataDir]);
+      expect({ flags, status: result.status, stdout: result.stdout }).toEqual({
+        flags,
+        status: 2,
+        stdout: '',
+      });
+      expect(result.stderr).toMatch(message);
+    }
+    expect(runSalon(['keys', 'list', '--json', '--data-dir', dataDir]).stdout.trim()).toBe('[]');
+  });
+});
+
 describe('salon serve', () => {
   it('starts with no model and says how to get one, in the terminal and in /v1/models', async () => {
     const dataDir = tempDir();

@@ -5,6 +5,7 @@ import { createApiKey, listApiKeys, revokeApiKey, type ApiKey } from '../identit
 import { findUserByEmail, findUserById } from '../identity/users.js';
 import { badRequest } from '../lib/errors.js';
 import type { Store } from '../store/create-database.js';
+import { parseKeyFlags, type KeyFlags } from './key-flags.js';
 import { withStore } from './with-store.js';
 
 /** Add the `keys` command and its subcommands to the program. */
@@ -16,15 +17,28 @@ export function registerKeysCommand(program: Command, openStore: () => Promise<S
     .description('create an API key and print it (it is shown only this once)')
     .requiredOption('--name <name>', 'a label to recognise the key by')
     .option('--user <email>', 'the user the key acts for (default: the instance)')
-    .action((options: { name: string; user?: string }) =>
-      withStore('keys create', openStore, async ({ db }) => {
+    .option('--models <names>', 'the only models the key may use, separated by commas')
+    .option('--rpm <n>', 'requests per minute')
+    .option('--tpm <n>', 'tokens (prompt + completion) per minute')
+    .option('--budget-tokens <n>', 'tokens per budget period')
+    .option('--budget-usd <amount>', 'US dollars per budget period (from the targets’ prices)')
+    .option('--budget-period <period>', 'day or month, in UTC (default month)')
+    .option('--expires <when>', 'an ISO date (2027-01-31) or a duration from now (12h, 30d, 2w)')
+    .action((options: { name: string; user?: string } & KeyFlags) => {
+      const { limits, expiresAt } = parseKeyFlags(options); // exit code 2 before touching the store
+      return withStore('keys create', openStore, async ({ db }) => {
         const user = options.user ? await findUserByEmail(db, options.user) : undefined;
         if (options.user && !user) throw badRequest(`No user has the email ${options.user}.`);
-        const { key, record } = await createApiKey(db, { name: options.name, userId: user?.id });
+        const { key, record } = await createApiKey(db, {
+          name: options.name,
+          userId: user?.id,
+          limits,
+          expiresAt,
+        });
         process.stdout.write(`${key}\n`);
         console.error(`Created API key ${record.id} (${record.name}). It is not shown again.`);
-      }),
-    );
+      });
+    });
 
   keys
     .command('list')
@@ -45,8 +59,9 @@ export function registerKeysCommand(program: Command, openStore: () => Promise<S
           record.userId ? (emails.get(record.userId) ?? '') : '(instance)',
           status(record),
           record.lastUsedAt ?? 'never',
+          describeLimits(record),
         ]);
-        printTable(['ID', 'NAME', 'KEY', 'USER', 'STATUS', 'LAST USED'], rows);
+        printTable(['ID', 'NAME', 'KEY', 'USER', 'STATUS', 'LAST USED', 'LIMITS'], rows);
       }),
     );
 
@@ -66,6 +81,22 @@ function status(record: ApiKey, now = Date.now()): string {
   if (record.revokedAt) return 'revoked';
   if (record.expiresAt && Date.parse(record.expiresAt) <= now) return 'expired';
   return 'active';
+}
+
+/** e.g. `models=small,large rpm=60 budget=$5/month`; empty for a key without limits. */
+function describeLimits({ limits }: ApiKey): string {
+  const budget = [
+    limits.budgetTokens !== null && `${limits.budgetTokens} tokens`,
+    limits.budgetUsd !== null && `$${limits.budgetUsd}`,
+  ].filter(Boolean);
+  return [
+    limits.models && `models=${limits.models.join(',')}`,
+    limits.rpm !== null && `rpm=${limits.rpm}`,
+    limits.tpm !== null && `tpm=${limits.tpm}`,
+    budget.length > 0 && `budget=${budget.join(' + ')}/${limits.budgetPeriod}`,
+  ]
+    .filter(Boolean)
+    .join(' ');
 }
 
 function printTable(header: string[], rows: string[][]): void {
