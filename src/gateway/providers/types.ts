@@ -93,7 +93,13 @@ export type WireObject = Record<string, unknown> & {
  * (the edge writes its own terminator). Errors before any of it are SalonErrors.
  */
 export type WireResponse =
-  | { kind: 'json'; text: string; usage?: Usage }
+  | {
+      kind: 'json';
+      text: string;
+      usage?: Usage;
+      /** When the first token was generated (`performance.now()`), where the provider knows. */
+      firstTokenAt?: number;
+    }
   | { kind: 'stream'; chunks: AsyncIterable<WireChunk> };
 
 /** A configured provider: the embedded engine or an HTTP API. */

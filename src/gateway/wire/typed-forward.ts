@@ -96,7 +96,12 @@ export async function forwardTyped(
         ],
         usage: wireUsage(result.usage),
       };
-  return { kind: 'json', text: JSON.stringify(json), usage: result.usage };
+  return {
+    kind: 'json',
+    text: JSON.stringify(json),
+    usage: result.usage,
+    firstTokenAt: result.firstTokenAt,
+  };
 }
 
 interface ChunkWriter {
@@ -134,6 +139,7 @@ interface Collected {
   logprobs?: TokenLogprob[];
   finishReason: FinishReason;
   usage?: Usage;
+  firstTokenAt?: number;
 }
 
 async function collect(
@@ -144,6 +150,7 @@ async function collect(
   for (let next = first; !next.done; next = await iterator.next()) {
     const part = next.value;
     if (part.type === 'text-delta') {
+      result.firstTokenAt ??= performance.now();
       result.text += part.text;
       if (part.logprobs) (result.logprobs ??= []).push(...part.logprobs);
     } else {

@@ -32,6 +32,7 @@ export function forwardRoute(
     reply.header('x-salon-target', forwarded.target);
     const meter = new Meter(context.metrics, model, startedAt);
     if (forwarded.response.kind === 'json') {
+      meter.firstToken(forwarded.response.firstTokenAt);
       meter.finish('stop', forwarded.response.usage);
       return reply.type('application/json; charset=utf-8').send(forwarded.response.text);
     }
@@ -95,10 +96,11 @@ class Meter {
     private readonly startedAt: number,
   ) {}
 
-  firstToken(): void {
+  /** Records the time to first token, once; `at` defaults to now. */
+  firstToken(at = performance.now()): void {
     if (this.sawFirstToken) return;
     this.sawFirstToken = true;
-    const seconds = (performance.now() - this.startedAt) / 1000;
+    const seconds = (at - this.startedAt) / 1000;
     this.metrics.timeToFirstToken.observe({ model: this.model }, seconds);
   }
 
