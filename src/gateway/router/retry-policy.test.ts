@@ -38,6 +38,19 @@ describe('retry policy', () => {
     });
   });
 
+  it('moves on from a target that cannot serve the request without blaming it', () => {
+    const unsupported = new SalonError('unsupported', "provider 'x' cannot serve this request", {
+      status: 400,
+      type: 'invalid_request_error',
+      isRetryable: true,
+    });
+    expect(judgeFailure(unsupported)).toEqual({
+      retry: true,
+      blameTarget: false,
+      retryAfterMs: undefined,
+    });
+  });
+
   it('blames the target for a non-retryable 5xx without retrying it', () => {
     const broken = new SalonError('upstream_error', 'in-stream error', {
       status: 502,

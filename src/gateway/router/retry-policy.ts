@@ -56,16 +56,19 @@ const networkCodes = new Set([
 /**
  * Judges a failed attempt. The client going away ends the request and blames nobody. A
  * SalonError follows its `isRetryable` (the provider decided from the status: 408, 409, 429,
- * 5xx, connect errors and timeouts are retryable); a non-retryable one with a 4xx status is the
- * request's fault, a 5xx one the target's. Raw transport errors and timeouts are retryable.
- * Anything else is a bug somewhere: not retried, so it is not hidden.
+ * 5xx, connect errors and timeouts are retryable) and blames the target for those statuses
+ * only: another 4xx is the request's fault, or a target that can't serve this kind of request
+ * (retryable, so the next target gets it, but no reason to cut the target off). Raw transport
+ * errors and timeouts are retryable. Anything else is a bug somewhere: not retried, so it is
+ * not hidden.
  */
 export function judgeFailure(error: unknown, signal?: AbortSignal): FailureVerdict {
   if (signal?.aborted) return { retry: false, blameTarget: false };
   if (isSalonError(error)) {
-    if (!error.isRetryable) return { retry: false, blameTarget: error.status >= 500 };
+    const blameTarget = error.status >= 500 || isRetryableStatus(error.status);
+    if (!error.isRetryable) return { retry: false, blameTarget };
     const retryAfterMs = error.retryAfter === undefined ? undefined : error.retryAfter * 1000;
-    return { retry: true, blameTarget: true, retryAfterMs };
+    return { retry: true, blameTarget, retryAfterMs };
   }
   if (isTransportFailure(error)) return { retry: true, blameTarget: true };
   return { retry: false, blameTarget: false };
