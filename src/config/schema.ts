@@ -73,6 +73,7 @@ const priceSchema = z.strictObject({
 const targetSchema = z.strictObject({
   provider: z.string().min(1),
   model: z.string().min(1).optional(),
+  /** This target's share of first picks under `balance: weighted` (default 1); `latency` ignores it. */
   weight: z.number().positive().optional(),
   price: priceSchema.optional(),
 });
