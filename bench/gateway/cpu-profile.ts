@@ -11,6 +11,8 @@ interface ProfileNode {
 }
 
 interface CpuProfile {
+  /** µs on the monotonic clock that process.hrtime reads too. */
+  startTime: number;
   nodes: ProfileNode[];
   samples: number[];
   timeDeltas: number[];
@@ -38,8 +40,26 @@ export interface ProfileSummary {
 // Not work done by a function: time the process waited, and the profiler's own root.
 const notWork = new Set(['(idle)', '(root)']);
 
-/** Sums the newest .cpuprofile in `dir`. */
-export async function summariseProfile(dir: string, top = 25): Promise<ProfileSummary> {
+/** A stretch of time on the monotonic clock (process.hrtime), µs. */
+export interface TimeWindow {
+  start: number;
+  end: number;
+}
+
+/** The monotonic clock in µs, as CPU profiles stamp their samples. */
+export function monotonicMicros(): number {
+  return Number(process.hrtime.bigint() / 1000n);
+}
+
+/**
+ * Sums the newest .cpuprofile in `dir`, counting only the samples inside `windows` (the measured
+ * blocks: start-up and warm-up left out) when given.
+ */
+export async function summariseProfile(
+  dir: string,
+  windows?: readonly TimeWindow[],
+  top = 25,
+): Promise<ProfileSummary> {
   const files = (await readdir(dir)).filter((name) => name.endsWith('.cpuprofile')).sort();
   const file = files.at(-1);
   if (!file) throw new Error(`no .cpuprofile in ${dir}`);
@@ -57,7 +77,10 @@ export async function summariseProfile(dir: string, top = 25): Promise<ProfileSu
   // yielded (writev, when a write wakes the reader), which is not CPU that Salon used.
   const interval = median(profile.timeDeltas);
   let busy = 0;
-  for (const id of profile.samples) {
+  let time = profile.startTime;
+  for (const [index, id] of profile.samples.entries()) {
+    time += profile.timeDeltas[index] ?? 0;
+    if (windows && !windows.some((window) => time >= window.start && time <= window.end)) continue;
     const node = byId.get(id)!;
     if (notWork.has(node.callFrame.functionName)) continue;
     busy += interval;
@@ -91,18 +114,21 @@ export async function summariseProfile(dir: string, top = 25): Promise<ProfileSu
   };
 }
 
-/** The summary as text. */
-export function formatProfile(summary: ProfileSummary): string {
+/** The summary as text; with the number of requests profiled, each line in µs per request too. */
+export function formatProfile(summary: ProfileSummary, requests?: number): string {
   const table = (title: string, lines: ProfileLine[]) => [
     '',
     title,
-    ...lines.map(
-      (line) =>
-        `  ${(line.share * 100).toFixed(1).padStart(5)}%  ${line.ms.toFixed(0).padStart(6)} ms  ${line.name}`,
-    ),
+    ...lines.map((line) => {
+      const perRequest = requests
+        ? `${((line.ms * 1000) / requests).toFixed(1).padStart(7)} µs/req  `
+        : '';
+      return `  ${(line.share * 100).toFixed(1).padStart(5)}%  ${line.ms.toFixed(0).padStart(6)} ms  ${perRequest}${line.name}`;
+    }),
   ];
+  const over = requests ? ` over ${requests} requests` : '';
   return [
-    `Salon CPU profile: ${summary.file} (${summary.busyMs.toFixed(0)} ms busy)`,
+    `Salon CPU profile: ${summary.file} (${summary.busyMs.toFixed(0)} ms busy${over}, start-up and warm-up left out)`,
     ...table('Top self time:', summary.self),
     ...table("Salon's functions by inclusive time:", summary.salonInclusive),
     ...table('Self time by package:', summary.packages),

@@ -1,6 +1,7 @@
 // Sums up the rounds: latency percentiles at concurrency 1, requests/s at concurrency N, the
 // gateways' CPU per request, what each gateway adds over the direct call, and the goals.
 import os from 'node:os';
+import type { TimeWindow } from './cpu-profile.js';
 import type { Mode, Timing } from './load.js';
 
 /** Everything measured for one path in one mode, over all rounds. */
@@ -14,6 +15,8 @@ export interface PathRuns {
   /** Concurrency N: each round's request count and wall time (ms). */
   saturated: Array<{ requests: number; elapsed: number }>;
   saturatedTimings: Timing[];
+  /** When the measured blocks ran (monotonic µs), to cut a CPU profile down to them. */
+  windows: TimeWindow[];
   /** CPU time of each process per phase (NaN where /proc is missing). */
   cpu: { sequential: CpuSample; saturated: CpuSample };
 }

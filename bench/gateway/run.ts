@@ -8,7 +8,12 @@
 // (added latency = path p50/p99 − direct p50/p99); at concurrency N it counts requests/s. The
 // work is cut into rounds in which the paths take turns, the order rotating each round, so that
 // the noise of a shared machine lands on every path.
-import { summariseProfile, formatProfile } from './cpu-profile.js';
+import {
+  formatProfile,
+  monotonicMicros,
+  summariseProfile,
+  type TimeWindow,
+} from './cpu-profile.js';
 import { LoadClient, saturate, sequential, type Block, type Mode, type Target } from './load.js';
 import {
   gatewayBenchUsage,
@@ -112,8 +117,15 @@ async function main(): Promise<void> {
       `mock ${mock.origin}, ${paths.map((entry) => `${entry.target.name} ${entry.target.origin}`).join(', ')}`,
     );
     const summaries: PathSummary[] = [];
+    // When Salon was being measured, so that its profile leaves out start-up and warm-up.
+    const salonWindows: TimeWindow[] = [];
+    let salonRequests = 0;
     for (const mode of modes) {
       const runs = await runMode(client, mock, paths, mode, options, notes);
+      for (const run of runs.filter((entry) => entry.path === 'Salon')) {
+        salonWindows.push(...run.windows);
+        salonRequests += run.cpu.sequential.requests + run.cpu.saturated.requests;
+      }
       summaries.push(...runs.map(summarisePath));
     }
     let profile: string | undefined;
@@ -121,7 +133,10 @@ async function main(): Promise<void> {
       // The profile is written when Salon exits.
       await salon.stop();
       started.splice(started.indexOf(salon), 1);
-      profile = formatProfile(await summariseProfile(options.profileDir));
+      profile = formatProfile(
+        await summariseProfile(options.profileDir, salonWindows),
+        salonRequests,
+      );
       notes.push('Salon ran under --cpu-prof: its figures include the profiler’s cost');
     }
     const report = buildReport(options, summaries, notes, loadBefore);
@@ -152,6 +167,7 @@ async function runMode(
       sequential: [],
       saturated: [],
       saturatedTimings: [],
+      windows: [],
       cpu: {
         sequential: { requests: 0, client: 0, mock: 0, gateway: 0 },
         saturated: { requests: 0, client: 0, mock: 0, gateway: 0 },
@@ -189,7 +205,7 @@ async function runMode(
     for (const entry of order) {
       const run = runs.get(entry)!;
       await measure(run, entry, notes, async () => {
-        const block = await withCpu(entry, mock, run.cpu.sequential, () =>
+        const block = await withCpu(entry, mock, run, run.cpu.sequential, () =>
           sequential(client, entry.target, mode, perRound[round]!),
         );
         run.sequential.push(...block.timings);
@@ -198,7 +214,7 @@ async function runMode(
     for (const entry of rotate(live(), round)) {
       const run = runs.get(entry)!;
       await measure(run, entry, notes, async () => {
-        const block = await withCpu(entry, mock, run.cpu.saturated, () =>
+        const block = await withCpu(entry, mock, run, run.cpu.saturated, () =>
           saturate(
             client,
             entry.target,
@@ -232,10 +248,14 @@ async function measure(
   }
 }
 
-/** Adds the CPU time this process, the mock and the gateway used over `work` to `sample`. */
+/**
+ * Adds the CPU time this process, the mock and the gateway used over `work` to `sample`, and
+ * the time it ran to the path's measured windows.
+ */
 async function withCpu(
   entry: BenchPath,
   mock: BenchProcess,
+  run: PathRuns,
   sample: CpuSample,
   work: () => Promise<Block>,
 ): Promise<Block> {
@@ -243,7 +263,9 @@ async function withCpu(
   const gatewayBefore = gatewayPid === undefined ? 0 : await processCpuMicros(gatewayPid);
   const mockBefore = await processCpuMicros(mock.pid);
   const clientBefore = process.cpuUsage();
+  const start = monotonicMicros();
   const block = await work();
+  run.windows.push({ start, end: monotonicMicros() });
   const client = process.cpuUsage(clientBefore);
   const mockAfter = await processCpuMicros(mock.pid);
   const gatewayAfter = gatewayPid === undefined ? 0 : await processCpuMicros(gatewayPid);
