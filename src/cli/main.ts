@@ -46,6 +46,7 @@ program
     };
     process.on('SIGINT', () => shutdown('SIGINT'));
     process.on('SIGTERM', () => shutdown('SIGTERM'));
+    process.on('SIGHUP', () => void server.reload());
   });
 
 registerChatCommand(program, globalFlags);

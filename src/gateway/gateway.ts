@@ -1,6 +1,7 @@
 // The gateway: resolves a model name to its targets and streams from the first that
 // answers. A target that fails before its first part is skipped for the next one, then for
 // the model's fallbacks; once a part has been delivered the stream is committed to it.
+import { isDeepStrictEqual } from 'node:util';
 import { isSalonError, modelNotFound, SalonError } from '../lib/errors.js';
 import type { PriceConfig, ProviderConfig, TargetConfig } from '../config/schema.js';
 import {
@@ -29,6 +30,13 @@ export interface StartedStream {
   parts: AsyncIterable<StreamPart>;
 }
 
+/** What a reload changed, by provider name. */
+export interface ReloadSummary {
+  added: string[];
+  changed: string[];
+  removed: string[];
+}
+
 /** A forwarded request that the upstream has begun to answer, and who answered. */
 export interface Forwarded {
   /** The route that was asked for. */
@@ -46,17 +54,57 @@ type Operation<R> = (provider: Provider, request: R) => AsyncIterable<StreamPart
 export class Gateway {
   private readonly providers = new Map<string, Provider>();
   private readonly routes = new Map<string, ModelRoute>();
+  /** Each provider's config, to tell on reload which ones changed. */
+  private readonly configs = new Map<string, ProviderConfig>();
   /** Providers added by `addProvider`, with the route names each added (its alias included). */
   private readonly added = new Map<string, string[]>();
+  /** Requests each provider is serving, and who waits for it to have none. */
+  private readonly busy = new Map<Provider, { count: number; idle: Array<() => void> }>();
+  /** What `addProvider` was given, to serve those providers again after a reload. */
+  private readonly connected = new Map<string, { config: ProviderConfig; models: string[] }>();
 
   constructor(
     catalog: ModelCatalog,
     private readonly dependencies: ProviderDependencies,
   ) {
+    this.serveCatalog(catalog, new Map());
+  }
+
+  /**
+   * Serves a new catalog (salon.yaml and the model files, read again) without a restart.
+   * Providers whose config is unchanged are kept as they are (a loaded model stays loaded);
+   * the others are replaced, and the replaced ones closed once their requests have finished.
+   * Providers connected from the web UI stay, unless salon.yaml now uses their name.
+   */
+  reload(catalog: ModelCatalog): ReloadSummary {
+    const previous = new Map(this.providers);
+    const previousConfigs = new Map(this.configs);
+    const connected = [...this.connected];
+    this.providers.clear();
+    this.configs.clear();
+    this.routes.clear();
+    this.added.clear();
+    this.connected.clear();
+    const reused = new Map<string, Provider>();
     for (const [name, config] of Object.entries(catalog.providers)) {
-      this.providers.set(name, createProvider(name, config, dependencies));
+      const old = previous.get(name);
+      if (old && isDeepStrictEqual(previousConfigs.get(name), config)) reused.set(name, old);
     }
-    for (const route of catalog.routes) this.routes.set(route.name, route);
+    this.serveCatalog(catalog, reused);
+    for (const [name, { config, models }] of connected) {
+      if (this.providers.has(name)) continue; // salon.yaml took the name
+      this.addProvider(name, config, models, previous.get(name));
+    }
+    const summary: ReloadSummary = { added: [], changed: [], removed: [] };
+    for (const name of this.providers.keys()) {
+      if (!previous.has(name)) summary.added.push(name);
+      else if (previous.get(name) !== this.providers.get(name)) summary.changed.push(name);
+    }
+    for (const [name, provider] of previous) {
+      if (!this.providers.has(name)) summary.removed.push(name);
+      if (this.providers.get(name) !== provider) this.retire(provider);
+    }
+    return summary;
   }
 
   /** The model names clients can use, aliases first. */
@@ -75,6 +123,7 @@ export class Gateway {
     if (this.providers.has(providerName)) return false;
     const config = { type: 'llama' as const, model_path: file.path };
     this.providers.set(providerName, createProvider(providerName, config, this.dependencies));
+    this.configs.set(providerName, config);
     const route: ModelRoute = {
       name: file.id,
       targets: [{ provider: providerName }],
@@ -93,7 +142,13 @@ export class Gateway {
    * when that is taken (config, files and earlier providers win), or not at all when both are.
    * The first becomes `small` when no model has that name. 409 when the provider name is taken.
    */
-  addProvider(name: string, config: ProviderConfig, modelNames: readonly string[]): string[] {
+  addProvider(
+    name: string,
+    config: ProviderConfig,
+    modelNames: readonly string[],
+    /** The provider already built for this config (a reload keeps it). */
+    existing?: Provider,
+  ): string[] {
     if (this.providers.has(name)) {
       throw new SalonError('conflict', `A provider named '${name}' already exists.`, {
         status: 409,
@@ -101,7 +156,9 @@ export class Gateway {
         param: 'name',
       });
     }
-    this.providers.set(name, createProvider(name, config, this.dependencies));
+    this.providers.set(name, existing ?? createProvider(name, config, this.dependencies));
+    this.configs.set(name, config);
+    this.connected.set(name, { config, models: [...modelNames] });
     const names: string[] = [];
     for (const model of new Set(modelNames)) {
       const routeName = [model, `${name}/${model}`].find(
@@ -140,9 +197,20 @@ export class Gateway {
     if (!names || !provider) return false;
     for (const routeName of names) this.routes.delete(routeName);
     this.added.delete(name);
+    this.connected.delete(name);
+    this.configs.delete(name);
     this.providers.delete(name);
     await provider.close();
     return true;
+  }
+
+  /** Every provider served now, with its config (secrets included: callers must redact). */
+  listProviders(): Array<{ name: string; config: ProviderConfig; connected: boolean }> {
+    return [...this.configs].map(([name, config]) => ({
+      name,
+      config,
+      connected: this.connected.has(name),
+    }));
   }
 
   /** True when no model is configured or found. */
@@ -171,16 +239,19 @@ export class Gateway {
    * event): until then a failed target is replaced by the next.
    */
   async forward(model: string, request: WireRequest): Promise<Forwarded> {
-    const routed = await this.route(model, request.signal, async (provider, target) => {
+    const routed = await this.route(model, request.signal, async (provider, target, release) => {
       const body = { ...request.body, model: target.model ?? model };
       const wire = { ...request, body };
       const response = provider.forward
         ? await provider.forward(wire)
         : await forwardTyped(provider, wire, model);
-      if (response.kind === 'json') return response;
+      if (response.kind === 'json') {
+        release();
+        return response;
+      }
       const iterator = response.chunks[Symbol.asyncIterator]();
       const first = await iterator.next();
-      return { kind: 'stream' as const, chunks: resume(first, iterator) };
+      return { kind: 'stream' as const, chunks: resume(first, iterator, release) };
     });
     return { model, target: routed.target, price: routed.price, response: routed.value };
   }
@@ -195,12 +266,12 @@ export class Gateway {
     request: R,
     operation: Operation<R>,
   ): Promise<StartedStream> {
-    const routed = await this.route(model, request.signal, async (provider, target) => {
+    const routed = await this.route(model, request.signal, async (provider, target, release) => {
       const stream = operation(provider, { ...request, model: target.model ?? model });
       if (!stream) throw unsupported(provider.name);
       const iterator = stream[Symbol.asyncIterator]();
       const first = await iterator.next();
-      return resume(first, iterator);
+      return resume(first, iterator, release);
     });
     return { model, target: routed.target, parts: routed.value };
   }
@@ -212,23 +283,57 @@ export class Gateway {
   private async route<T>(
     model: string,
     signal: AbortSignal | undefined,
-    attempt: (provider: Provider, target: TargetConfig) => Promise<T>,
+    /** Makes the request; calls `release` once the response is over (the stream included). */
+    attempt: (provider: Provider, target: TargetConfig, release: () => void) => Promise<T>,
   ): Promise<{ target: string; price?: PriceConfig; value: T }> {
     const route = this.routes.get(model);
     if (!route) throw modelNotFound(model);
     let lastError: unknown;
     for (const { target, route: owner } of this.candidates(route)) {
       const provider = this.providers.get(target.provider)!;
+      const release = this.occupy(provider);
       try {
-        const value = await attempt(provider, target);
+        const value = await attempt(provider, target, release);
         const name = target.model ? `${target.provider}/${target.model}` : target.provider;
         return { target: name, price: target.price ?? owner.price, value };
       } catch (error) {
+        release();
         lastError = error;
         if (signal?.aborted || !isSalonError(error) || !error.isRetryable) throw error;
       }
     }
     throw lastError ?? modelNotFound(model);
+  }
+
+  private serveCatalog(catalog: ModelCatalog, reuse: Map<string, Provider>): void {
+    for (const [name, config] of Object.entries(catalog.providers)) {
+      this.providers.set(name, reuse.get(name) ?? createProvider(name, config, this.dependencies));
+      this.configs.set(name, config);
+    }
+    for (const route of catalog.routes) this.routes.set(route.name, route);
+  }
+
+  /** Counts a request on `provider`; the returned function ends it (only its first call counts). */
+  private occupy(provider: Provider): () => void {
+    const state = this.busy.get(provider) ?? { count: 0, idle: [] };
+    this.busy.set(provider, state);
+    state.count += 1;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      state.count -= 1;
+      if (state.count > 0) return;
+      this.busy.delete(provider);
+      for (const wake of state.idle.splice(0)) wake();
+    };
+  }
+
+  /** Closes a provider that is no longer served, once its requests have finished. */
+  private retire(provider: Provider): void {
+    const state = this.busy.get(provider);
+    if (!state) return void provider.close();
+    state.idle.push(() => void provider.close());
   }
 
   /** The route's targets, then each fallback's, each model visited once. */
@@ -256,7 +361,11 @@ function unsupported(provider: string): SalonError {
 }
 
 /** The stream again, its first item included (it was read to commit to the target). */
-async function* resume<T>(first: IteratorResult<T>, iterator: AsyncIterator<T>): AsyncGenerator<T> {
+async function* resume<T>(
+  first: IteratorResult<T>,
+  iterator: AsyncIterator<T>,
+  onEnd: () => void,
+): AsyncGenerator<T> {
   try {
     if (first.done) return;
     yield first.value;
@@ -264,6 +373,10 @@ async function* resume<T>(first: IteratorResult<T>, iterator: AsyncIterator<T>):
       yield next.value;
     }
   } finally {
-    await iterator.return?.();
+    try {
+      await iterator.return?.();
+    } finally {
+      onEnd();
+    }
   }
 }

@@ -3,6 +3,7 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { ServerContext } from './context.js';
 import { installErrorHandler } from './error-handler.js';
+import { adminRoutes } from './routes/admin/index.js';
 import { apiRoutes } from './routes/api/index.js';
 import { healthRoutes } from './routes/health.js';
 import { v1Routes } from './routes/v1/index.js';
@@ -41,6 +42,7 @@ export async function buildApp(
   healthRoutes(app, context);
   await app.register(async (scope) => v1Routes(scope, context));
   await app.register(async (scope) => apiRoutes(scope, context));
+  await app.register(async (scope) => adminRoutes(scope, context));
   await webUi(app, { root: builtWebRoot });
   return app;
 }

@@ -1,13 +1,16 @@
 // `salon serve`: opens the runtime, creates the owner from env on first start, listens, and
-// shuts down cleanly on SIGINT/SIGTERM.
+// shuts down cleanly on SIGINT/SIGTERM; SIGHUP reloads salon.yaml.
 import type { Settings } from '../config/settings.js';
 import { setupOwnerIfNone } from '../identity/setup-owner.js';
 import { buildApp } from './app.js';
 import { noModelHint } from './routes/v1/models.js';
+import { reloadGateway } from './reload-gateway.js';
 import { openRuntime } from './runtime.js';
 
-/** Starts Salon and resolves once it listens; returns a function that stops it. */
-export async function serve(settings: Settings): Promise<{ url: string; stop(): Promise<void> }> {
+/** Starts Salon and resolves once it listens; returns functions that stop it and reload its config. */
+export async function serve(
+  settings: Settings,
+): Promise<{ url: string; stop(): Promise<void>; reload(): Promise<void> }> {
   const runtime = await openRuntime(settings);
   if (settings.adminEmail && settings.adminPassword) {
     const owner = await setupOwnerIfNone(runtime.store.db, {
@@ -30,5 +33,16 @@ export async function serve(settings: Settings): Promise<{ url: string; stop(): 
       await app.close();
       await runtime.close();
     })());
-  return { url: address, stop };
+  const reload = async () => {
+    try {
+      const summary = await reloadGateway(settings, runtime.gateway);
+      console.error(
+        `Reloaded: providers added [${summary.added.join(', ')}], changed [${summary.changed.join(', ')}], removed [${summary.removed.join(', ')}]`,
+      );
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      console.error(`Reload failed, still serving the previous config: ${reason}`);
+    }
+  };
+  return { url: address, stop, reload };
 }
