@@ -2,7 +2,8 @@
 // as the client sent it, and the upstream's answer comes back as it was sent, streamed or
 // not. Nothing is written until the gateway has an answer, so an error before that point is
 // a proper HTTP error; after it, an error is an in-stream `error` event in OpenAI's shape,
-// never a silent truncation.
+// never a silent truncation. Every request is admitted by V1Governance first (allowed models,
+// rate limits, budgets) and settled with its usage once it has ended, however it ended.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Forwarded } from '../../../gateway/gateway.js';
 import {
@@ -17,6 +18,7 @@ import type { ServerContext } from '../../context.js';
 import type { Metrics } from '../../metrics.js';
 import { SseBatcher } from '../../sse-batcher.js';
 import { startSseResponse } from '../../sse-response.js';
+import { UsageReport } from './usage-report.js';
 
 /** Registers the route for one forwarded endpoint. */
 export function forwardRoute(
@@ -27,16 +29,28 @@ export function forwardRoute(
   app.post(`/v1/${endpoint}`, async (request, reply) => {
     const startedAt = performance.now();
     const { model, body } = parseForwardBody(endpoint, request.body);
+    const caller = { apiKey: request.apiKey };
+    const admission = await context.governance.admit(reply, caller, model, `/v1/${endpoint}`);
+    const report = new UsageReport(context.governance, admission, startedAt);
     const signal = abortOnClose(request, reply);
-    const forwarded = await context.gateway.forward(model, { endpoint, body, signal });
+    let forwarded: Forwarded;
+    try {
+      forwarded = await context.gateway.forward(model, { endpoint, body, signal });
+    } catch (error) {
+      report.failedBeforeAnswer(error, signal.aborted);
+      throw error;
+    }
+    report.served(forwarded);
     reply.header('x-salon-target', forwarded.target);
     const meter = new Meter(context.metrics, model, startedAt);
     if (forwarded.response.kind === 'json') {
-      meter.firstToken(forwarded.response.firstTokenAt);
-      meter.finish('stop', forwarded.response.usage);
+      const { usage, firstTokenAt } = forwarded.response;
+      meter.firstToken(firstTokenAt);
+      meter.finish('stop', usage);
+      report.answered(usage, { firstTokenAt });
       return reply.type('application/json; charset=utf-8').send(forwarded.response.text);
     }
-    return streamChunks(reply, forwarded, meter);
+    return streamChunks(reply, forwarded, meter, report);
   });
 }
 
@@ -50,12 +64,18 @@ function abortOnClose(request: FastifyRequest, reply: FastifyReply): AbortSignal
   return controller.signal;
 }
 
-async function streamChunks(reply: FastifyReply, forwarded: Forwarded, meter: Meter) {
+async function streamChunks(
+  reply: FastifyReply,
+  forwarded: Forwarded,
+  meter: Meter,
+  report: UsageReport,
+) {
   if (forwarded.response.kind !== 'stream') return;
   const response = startSseResponse(reply);
   const batch = new SseBatcher(response);
   let finishReason: string | undefined;
   let usage: Usage | undefined;
+  let failure: unknown;
   try {
     for await (const chunk of forwarded.response.chunks) {
       if (chunk.content) meter.firstToken();
@@ -67,11 +87,14 @@ async function streamChunks(reply: FastifyReply, forwarded: Forwarded, meter: Me
     if (!response.destroyed) batch.end(doneFrame);
   } catch (error) {
     finishReason = 'error';
+    failure = error;
     if (!response.destroyed) batch.end(`data: ${JSON.stringify(errorBody(error))}\n\n`);
     if (!isSalonError(error)) reply.log.error({ err: error }, 'stream failed');
   } finally {
     batch.dispose();
     meter.finish(finishReason ?? 'stop', usage);
+    const clientGone = response.destroyed && !response.writableFinished;
+    report.answered(usage, { firstTokenAt: meter.firstTokenAt, error: failure, clientGone });
   }
 }
 
@@ -88,7 +111,8 @@ function errorBody(error: unknown) {
 
 /** Prometheus figures for one generation. */
 class Meter {
-  private sawFirstToken = false;
+  /** When the first token was seen (`performance.now()`), once it was. */
+  firstTokenAt?: number;
 
   constructor(
     private readonly metrics: Metrics,
@@ -98,8 +122,8 @@ class Meter {
 
   /** Records the time to first token, once; `at` defaults to now. */
   firstToken(at = performance.now()): void {
-    if (this.sawFirstToken) return;
-    this.sawFirstToken = true;
+    if (this.firstTokenAt !== undefined) return;
+    this.firstTokenAt = at;
     const seconds = (at - this.startedAt) / 1000;
     this.metrics.timeToFirstToken.observe({ model: this.model }, seconds);
   }

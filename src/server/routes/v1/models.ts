@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { keyAllowsModel } from '../../../identity/api-keys.js';
 import type { ServerContext } from '../../context.js';
 
 /** Told to clients (and printed at start) when no model is configured or found. */
@@ -6,17 +7,22 @@ export const noModelHint =
   'No model is configured. Pull one with `salon models pull mistral-7b-instruct` (see `salon models catalog`), ' +
   'set SALON_MODEL=/path/to/model.gguf, or add providers and models to salon.yaml.';
 
-/** GET /v1/models: every model name and alias, aliases first. */
+/** GET /v1/models: every model name and alias the caller's key may use, aliases first. */
 export function modelsRoute(app: FastifyInstance, context: ServerContext): void {
   const created = Math.floor(Date.now() / 1000);
-  app.get('/v1/models', async () => {
-    const data = context.gateway.listModels().map((route) => ({
+  app.get('/v1/models', async (request) => {
+    const limits = request.apiKey?.limits;
+    const routes = context.gateway.listModels();
+    const usable = limits
+      ? routes.filter((route) => keyAllowsModel(limits, route.name, route.aliasOf))
+      : routes;
+    const data = usable.map((route) => ({
       id: route.name,
       object: 'model',
       created,
       owned_by: 'salon',
       ...(route.aliasOf && { alias_of: route.aliasOf }),
     }));
-    return { object: 'list', data, ...(data.length === 0 && { message: noModelHint }) };
+    return { object: 'list', data, ...(routes.length === 0 && { message: noModelHint }) };
   });
 }
