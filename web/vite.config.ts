@@ -1,9 +1,46 @@
 // Builds the web UI: `vite build web` (root web/, output web/dist, served by src/server/web-ui.ts).
 import react from '@vitejs/plugin-react';
-import { defineConfig } from 'vite';
+import { defineConfig, type HtmlTagDescriptor, type Plugin } from 'vite';
+
+/**
+ * Adds `<link rel="modulepreload">` for the app chunk that main.tsx imports dynamically (and
+ * the chunks it imports), so the browser downloads it alongside the small entry instead of
+ * after the entry has run. Vite preloads only static imports by itself.
+ */
+function preloadAppChunk(moduleSuffix: string): Plugin {
+  return {
+    name: 'salon-preload-app-chunk',
+    apply: 'build',
+    transformIndexHtml: {
+      order: 'post',
+      handler(_html, { bundle }) {
+        if (!bundle) return [];
+        const chunks = Object.values(bundle).flatMap((item) =>
+          item.type === 'chunk' ? [item] : [],
+        );
+        const app = chunks.find((chunk) => chunk.facadeModuleId?.endsWith(moduleSuffix));
+        if (!app)
+          throw new Error(`no chunk for ${moduleSuffix}: preloadAppChunk has nothing to do`);
+        const files = new Set<string>();
+        const add = (fileName: string) => {
+          const chunk = chunks.find((item) => item.fileName === fileName);
+          if (!chunk || chunk.isEntry || files.has(fileName)) return;
+          files.add(fileName);
+          chunk.imports.forEach(add);
+        };
+        add(app.fileName);
+        return [...files].map((file): HtmlTagDescriptor => ({
+          tag: 'link',
+          attrs: { rel: 'modulepreload', crossorigin: true, href: `/${file}` },
+          injectTo: 'head',
+        }));
+      },
+    },
+  };
+}
 
 export default defineConfig({
-  plugins: [react()],
+  plugins: [react(), preloadAppChunk('/src/app-root.tsx')],
   resolve: {
     alias: [
       {

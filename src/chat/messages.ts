@@ -48,6 +48,30 @@ export async function listMessages(
   return rows.map(toMessage);
 }
 
+// Ids per query: far below SQLite's and PostgreSQL's bind-parameter limits.
+const idsPerQuery = 500;
+
+/** The messages of a conversation with these ids, oldest first (callers have checked the owner). */
+export async function listMessagesById(
+  db: Kysely<Database>,
+  conversationId: string,
+  ids: readonly string[],
+): Promise<Message[]> {
+  const rows: MessageRow[] = [];
+  for (let start = 0; start < ids.length; start += idsPerQuery) {
+    const batch = ids.slice(start, start + idsPerQuery);
+    rows.push(
+      ...(await selectMessages(db)
+        .where('m.conversation_id', '=', conversationId)
+        .where('m.id', 'in', batch)
+        .execute()),
+    );
+  }
+  const byAge = (a: MessageRow, b: MessageRow) =>
+    a.created_at < b.created_at ? -1 : a.created_at > b.created_at ? 1 : a.id < b.id ? -1 : 1;
+  return rows.sort(byAge).map(toMessage);
+}
+
 /** The message with this id when `userId` owns its conversation; 404 otherwise. */
 export async function getOwnedMessage(
   db: Kysely<Database>,

@@ -44,11 +44,22 @@ export function leafOf<T extends TreeNode>(
   nodes: readonly T[],
   selectedId: string | null,
 ): T | undefined {
+  // Children indexed once: descending a 2,000-message chain stays linear.
+  const children = new Map<string | null, T[]>();
+  for (const node of nodes) {
+    const list = children.get(node.parentId);
+    if (list) list.push(node);
+    else children.set(node.parentId, [node]);
+  }
+  const newestChild = (id: string) => children.get(id)?.reduce((a, b) => (byAge(a, b) < 0 ? b : a));
   let node =
-    nodes.find((candidate) => candidate.id === selectedId) ?? [...nodes].sort(byAge).at(-1);
-  for (let children = node ? childrenOf(nodes, node.id) : []; children.length;) {
-    node = children.at(-1)!;
-    children = childrenOf(nodes, node.id);
+    nodes.find((candidate) => candidate.id === selectedId) ??
+    nodes.reduce<T | undefined>((a, b) => (a && byAge(a, b) > 0 ? a : b), undefined);
+  const seen = new Set<string>();
+  for (let next = node && newestChild(node.id); next && !seen.has(next.id);) {
+    seen.add(next.id);
+    node = next;
+    next = newestChild(next.id);
   }
   return node;
 }

@@ -61,6 +61,15 @@ export interface Conversation {
   lastActivityAt: string;
 }
 
+/** GET /api/conversations/:id: the whole tree, or with `?tail=` its end (complete false). */
+export interface ConversationAnswer {
+  conversation: Conversation;
+  messages: Message[];
+  /** With `?tail=`: the selected branch's last message, and whether nothing was left out. */
+  leafId?: string | null;
+  complete?: boolean;
+}
+
 /** Where an assistant message stands. */
 export type MessageStatus = 'complete' | 'streaming' | 'interrupted' | 'stopped' | 'error';
 

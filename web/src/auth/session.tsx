@@ -1,9 +1,9 @@
 // The signed-in state: GET /api/auth/state on load, then setup, login, signup and logout.
 // Keeps the CSRF token for the API client.
-import { createContext, useCallback, useContext, useEffect, useMemo, useState } from 'react';
+import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState } from 'react';
 import type { ReactNode } from 'react';
 import { api, setCsrfToken, setUnauthorizedHandler } from '../api/client.js';
-import { apiOrEarly } from '../api/early-fetch.js';
+import { apiOrEarly, takeEarly } from '../api/early-fetch.js';
 import type { AuthState, User } from '../api/types.js';
 
 interface SessionValue {
@@ -20,8 +20,14 @@ const SessionContext = createContext<SessionValue | undefined>(undefined);
 
 /** Provides the session to the tree. */
 export function SessionProvider({ children }: { children: ReactNode }) {
-  const [state, setState] = useState<AuthState | undefined>();
+  // The early answer when it is already here: the first render is then the signed-in page.
+  const [state, setState] = useState<AuthState | undefined>(() => {
+    const early = takeEarly<AuthState>('/api/auth/state');
+    if (early) setCsrfToken(early.csrfToken);
+    return early;
+  });
   const [loadError, setLoadError] = useState<Error | undefined>();
+  const loadedEarly = useRef(state !== undefined);
 
   const reload = useCallback(async () => {
     try {
@@ -35,7 +41,8 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   }, []);
 
   useEffect(() => {
-    void reload();
+    if (loadedEarly.current) loadedEarly.current = false;
+    else void reload();
     setUnauthorizedHandler(() => void reload());
     return () => setUnauthorizedHandler(undefined);
   }, [reload]);

@@ -2,9 +2,10 @@
 // thousands of messages scrolls and streams smoothly. Follows the bottom while the user is
 // there; a search hit (?m=) is scrolled into view and highlighted.
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useLayoutEffect, useRef } from 'react';
+import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 import type { Message } from '../api/types.js';
 import { useI18n } from '../i18n/i18n.js';
+import { afterNextPaint } from '../lib/after-paint.js';
 import { MessageItem } from './message-item.js';
 import type { MessageActions } from './message-item.js';
 import type { MessageTree } from './message-tree.js';
@@ -36,6 +37,17 @@ function estimateMessage(message: Message | undefined): number {
   return height;
 }
 
+/**
+ * False until the list's first frame has painted. A message's Markdown takes milliseconds to
+ * parse, so the first frame renders only the rows in view; the rows just outside it (kept
+ * ready for scrolling) follow in the next task.
+ */
+function useFirstFramePainted(): boolean {
+  const [painted, setPainted] = useState(false);
+  useEffect(() => afterNextPaint(() => setPainted(true)), []);
+  return painted;
+}
+
 /** Renders the path of messages. */
 export function MessageList({
   path,
@@ -55,6 +67,7 @@ export function MessageList({
   const { t } = useI18n();
   const scroller = useRef<HTMLDivElement>(null);
   const atBottom = useRef(true);
+  const painted = useFirstFramePainted();
   const virtualizer = useVirtualizer({
     count: path.length,
     getScrollElement: () => scroller.current,
@@ -62,7 +75,10 @@ export function MessageList({
     // Open at the bottom: starting at 0 would render (and parse) the oldest rows first, only
     // for the layout effect below to scroll them away.
     initialOffset: () => path.reduce((sum, message) => sum + estimateMessage(message), 0),
-    overscan: 6,
+    // The scroller is not in the DOM at the first render: take the window's height for it (a
+    // little more than the list gets), rather than 0, which would render one row, then more.
+    initialRect: { width: 0, height: window.innerHeight },
+    overscan: painted ? 6 : 0,
     getItemKey: (index) => path[index]?.id ?? index,
   });
   const totalSize = virtualizer.getTotalSize();
@@ -79,6 +95,19 @@ export function MessageList({
     const element = scroller.current;
     if (element && atBottom.current) element.scrollTop = element.scrollHeight;
   }, [totalSize, path.length, live]);
+
+  // Older messages added above (the rest of a long chat, loaded after the first paint) must not
+  // move the text a reader who has scrolled up is looking at: shift by what was added.
+  const firstId = path[0]?.id;
+  const shownFirst = useRef({ id: firstId, totalSize });
+  useLayoutEffect(() => {
+    const element = scroller.current;
+    const before = shownFirst.current;
+    if (element && before.id !== firstId && !atBottom.current) {
+      element.scrollTop += totalSize - before.totalSize;
+    }
+    shownFirst.current = { id: firstId, totalSize };
+  }, [firstId, totalSize]);
 
   useEffect(() => {
     if (!focusMessageId) return;

@@ -3,10 +3,23 @@
 // still streaming follows that run live from its first event.
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { api, ApiError } from '../api/client.js';
-import { conversationPath, apiOrEarly } from '../api/early-fetch.js';
+import {
+  apiOrEarly,
+  conversationPath,
+  conversationTailPath,
+  takeEarly,
+} from '../api/early-fetch.js';
 import { followRun } from '../api/follow-run.js';
-import type { Conversation, Feedback, Message, MessageStatus, RunStart } from '../api/types.js';
+import type {
+  Conversation,
+  ConversationAnswer,
+  Feedback,
+  Message,
+  MessageStatus,
+  RunStart,
+} from '../api/types.js';
 import { useConversations } from '../data/conversations.js';
+import { afterNextPaint } from '../lib/after-paint.js';
 import { navigate } from '../lib/router.js';
 import { LiveTextBuffer } from './live-text.js';
 import { buildTree, latestLeaf, selectedPath } from './message-tree.js';
@@ -18,6 +31,8 @@ interface ChatState {
   status: ChatStatus;
   conversation: Conversation | null;
   messages: Message[];
+  /** Only the end of the selected branch is here yet (the rest loads after the first paint). */
+  partial?: boolean;
   error?: string;
 }
 
@@ -29,6 +44,36 @@ export interface DraftSettings {
 
 const emptyState: ChatState = { status: 'new', conversation: null, messages: [] };
 
+/**
+ * The state an answer (whole, or the branch's end) opens the chat with. A partial answer shows
+ * its leaf: the selection may name a message older than the messages it holds.
+ */
+function openedState(answer: ConversationAnswer): ChatState {
+  if (answer.complete !== false) {
+    return { status: 'ready', conversation: answer.conversation, messages: answer.messages };
+  }
+  return {
+    status: 'ready',
+    conversation: { ...answer.conversation, selectedLeafId: answer.leafId ?? null },
+    messages: answer.messages,
+    partial: true,
+  };
+}
+
+/** The first state: the conversation's early answer when it has already arrived. */
+function initialState(conversationId: string | null): ChatState {
+  if (conversationId === null) return emptyState;
+  const early = takeEarly<ConversationAnswer>(conversationTailPath(conversationId));
+  return early ? openedState(early) : emptyState;
+}
+
+/** The whole tree, with what changed here since it was asked for (replies, ratings) kept. */
+function mergeMessages(whole: readonly Message[], shown: readonly Message[]): Message[] {
+  const byId = new Map(whole.map((message) => [message.id, message]));
+  for (const message of shown) byId.set(message.id, message);
+  return [...byId.values()];
+}
+
 /** What a finish reason means for the message. */
 export function statusOfFinish(reason: string): MessageStatus {
   if (/interrupt/i.test(reason)) return 'interrupted';
@@ -39,7 +84,9 @@ export function statusOfFinish(reason: string): MessageStatus {
 /** The open chat and what the user can do in it. */
 export function useChat(conversationId: string | null) {
   const conversations = useConversations();
-  const [state, setState] = useState<ChatState>(emptyState);
+  const [state, setState] = useState<ChatState>(() => initialState(conversationId));
+  /** The conversation the first render already showed: the load effect only follows its runs. */
+  const preloaded = useRef(state.status === 'ready' ? state : null);
   const [live, setLive] = useState<ReadonlyMap<string, string>>(new Map());
   const [reconnecting, setReconnecting] = useState(false);
   const [actionError, setActionError] = useState<string | undefined>();
@@ -157,6 +204,12 @@ export function useChat(conversationId: string | null) {
       createdId.current = null;
       return;
     }
+    const shown = preloaded.current;
+    preloaded.current = null;
+    if (shown && shown.conversation?.id === conversationId) {
+      followStreaming(shown.messages);
+      return;
+    }
     stopFollowing();
     setActionError(undefined);
     if (conversationId === null) {
@@ -165,14 +218,13 @@ export function useChat(conversationId: string | null) {
     }
     setState({ status: 'loading', conversation: null, messages: [] });
     const controller = new AbortController();
-    apiOrEarly<{ conversation: Conversation; messages: Message[] }>(
-      conversationPath(conversationId),
-      { signal: controller.signal },
-    ).then(
+    apiOrEarly<ConversationAnswer>(conversationTailPath(conversationId), {
+      signal: controller.signal,
+    }).then(
       (answer) => {
         // The early request ignores the signal.
         if (controller.signal.aborted) return;
-        setState({ status: 'ready', conversation: answer.conversation, messages: answer.messages });
+        setState(openedState(answer));
         followStreaming(answer.messages);
       },
       (error: unknown) => {
@@ -190,6 +242,34 @@ export function useChat(conversationId: string | null) {
   }, [conversationId, stopFollowing, followStreaming]);
 
   useEffect(() => stopFollowing, [stopFollowing]);
+
+  // Opened from the branch's end: the whole tree once the first frame is on screen.
+  const partialId = state.partial ? (state.conversation?.id ?? null) : null;
+  useEffect(() => {
+    if (partialId === null) return;
+    const controller = new AbortController();
+    const cancel = afterNextPaint(() => {
+      api<ConversationAnswer>(conversationPath(partialId), { signal: controller.signal }).then(
+        (answer) =>
+          setState((previous) =>
+            previous.conversation?.id !== partialId
+              ? previous
+              : {
+                  ...previous,
+                  partial: false,
+                  messages: mergeMessages(answer.messages, previous.messages),
+                },
+          ),
+        (error: unknown) => {
+          if (!controller.signal.aborted) setActionError((error as Error).message);
+        },
+      );
+    });
+    return () => {
+      cancel();
+      controller.abort();
+    };
+  }, [partialId]);
 
   const tree = useMemo(() => buildTree(state.messages), [state.messages]);
   const path = useMemo(

@@ -1,28 +1,10 @@
 // A tiny router over the History API: /, /c/:id and /s/:id are all the SPA needs.
 import { useSyncExternalStore } from 'react';
+import { parseRoute, type Route } from './route.js';
 
-/** Where the app is. */
-export type Route =
-  | { name: 'home' }
-  | { name: 'chat'; id: string; messageId: string | null }
-  | { name: 'share'; id: string };
+export { parseRoute, type Route } from './route.js';
 
 const changeEvent = 'salon-navigate';
-
-/** Parses a location into a route. */
-export function parseRoute(pathname: string, search: string): Route {
-  const chat = /^\/c\/([^/]+)\/?$/.exec(pathname);
-  if (chat?.[1]) {
-    return {
-      name: 'chat',
-      id: decodeURIComponent(chat[1]),
-      messageId: new URLSearchParams(search).get('m'),
-    };
-  }
-  const share = /^\/s\/([^/]+)\/?$/.exec(pathname);
-  if (share?.[1]) return { name: 'share', id: decodeURIComponent(share[1]) };
-  return { name: 'home' };
-}
 
 /** The URL of a route. */
 export function routeUrl(route: Route): string {

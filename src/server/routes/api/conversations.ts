@@ -7,6 +7,7 @@ import {
   getConversation,
   updateConversation,
 } from '../../../chat/conversations.js';
+import { loadConversationTail } from '../../../chat/conversation-tail.js';
 import { listConversations } from '../../../chat/list-conversations.js';
 import { listMessages } from '../../../chat/messages.js';
 import { chooseModel } from '../../../chat/models.js';
@@ -21,6 +22,8 @@ const listQuery = z.object({
   archived: z.enum(['0', '1', 'false', 'true']).default('0'),
   folderId: z.string().min(1).max(200).optional(),
 });
+
+const readQuery = z.object({ tail: z.coerce.number().int().min(1).max(200).optional() });
 
 const fields = {
   title: z.string().max(200),
@@ -67,7 +70,12 @@ export function conversationRoutes(app: FastifyInstance, context: ServerContext)
 
   app.get('/api/conversations/:id', async (request) => {
     const user = requireUser(request);
-    const conversation = await getConversation(db, user.id, idParam(request));
+    const id = idParam(request);
+    const { tail } = parseQuery(readQuery, request);
+    const conversation = await getConversation(db, user.id, id);
+    if (tail !== undefined) {
+      return { conversation, ...(await loadConversationTail(db, conversation, tail)) };
+    }
     return { conversation, messages: await listMessages(db, conversation.id) };
   });
 

@@ -1,0 +1,23 @@
+// The SPA's routes and how a location maps to one. Free of React: the entry chunk (main.tsx's
+// early requests) uses it before React has loaded.
+
+/** Where the app is. */
+export type Route =
+  | { name: 'home' }
+  | { name: 'chat'; id: string; messageId: string | null }
+  | { name: 'share'; id: string };
+
+/** Parses a location into a route. */
+export function parseRoute(pathname: string, search: string): Route {
+  const chat = /^\/c\/([^/]+)\/?$/.exec(pathname);
+  if (chat?.[1]) {
+    return {
+      name: 'chat',
+      id: decodeURIComponent(chat[1]),
+      messageId: new URLSearchParams(search).get('m'),
+    };
+  }
+  const share = /^\/s\/([^/]+)\/?$/.exec(pathname);
+  if (share?.[1]) return { name: 'share', id: decodeURIComponent(share[1]) };
+  return { name: 'home' };
+}
