@@ -65,6 +65,8 @@ export class RedisCounters implements Counters {
       // wait on an outage (the limiter decides what a failed count means).
       enableOfflineQueue: false,
       maxRetriesPerRequest: 1,
+      // …nor on a Redis that accepts commands and never answers.
+      commandTimeout: 1_000,
     });
     let reported = false;
     redis.on('error', (error: Error) => {
