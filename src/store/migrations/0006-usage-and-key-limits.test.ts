@@ -1,0 +1,70 @@
+// Migration 0006 on both dialects: down() returns to 0005's schema, and up() gives the keys
+// already stored no limits of their own.
+import { Migrator, sql, type Kysely } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { storeTargets, type TestDatabase } from '../../../tests/helpers/stores.js';
+import { openDatabase } from '../create-database.js';
+import { migrations } from '../migrate.js';
+import type { Database } from '../database.js';
+
+const targets = await storeTargets('migration 0006');
+
+async function migrator(db: Kysely<Database>, database: TestDatabase): Promise<Migrator> {
+  // Where openDatabase keeps Kysely's migration tables: the test schema on PostgreSQL.
+  const schema = database.options.databaseUrl
+    ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(db)).rows[0]!.schema
+    : undefined;
+  return new Migrator({
+    db,
+    provider: { getMigrations: async () => migrations },
+    migrationTableSchema: schema,
+  });
+}
+
+async function columnsOf(db: Kysely<Database>, table: string): Promise<string[]> {
+  const tables = await db.introspection.getTables();
+  return tables.find((t) => t.name === table)?.columns.map((column) => column.name) ?? [];
+}
+
+describe.each(targets)('migration 0006 on $dialect', (target) => {
+  let database: TestDatabase;
+  beforeAll(async () => {
+    database = await target.createDatabase();
+  });
+  afterAll(async () => database.drop());
+
+  it('goes down to 0005 and up again, keeping the keys already there', async () => {
+    const store = await openDatabase(database.options);
+    try {
+      const down = await (await migrator(store.db, database)).migrateTo('0005-providers');
+      expect(down.error).toBeUndefined();
+      expect(await columnsOf(store.db, 'usage_events')).toEqual([]);
+      expect(await columnsOf(store.db, 'api_keys')).not.toContain('allowed_models');
+      // A key as 0005 stored it (no limit columns yet).
+      await sql`insert into api_keys (id, name, user_id, prefix, key_hash, created_at)
+        values ('key-old', 'old', null, 'sk-salon-abcd', 'hash-old', '2026-11-01T00:00:00.000Z')`.execute(
+        store.db,
+      );
+
+      const up = await (await migrator(store.db, database)).migrateToLatest();
+      expect(up.error).toBeUndefined();
+      expect(await columnsOf(store.db, 'usage_events')).toContain('cost_usd');
+      const key = await store.db
+        .selectFrom('api_keys')
+        .selectAll()
+        .where('id', '=', 'key-old')
+        .executeTakeFirstOrThrow();
+      expect(key).toMatchObject({
+        name: 'old',
+        allowed_models: null,
+        rpm: null,
+        tpm: null,
+        budget_tokens: null,
+        budget_usd: null,
+        budget_period: null,
+      });
+    } finally {
+      await store.close();
+    }
+  });
+});
