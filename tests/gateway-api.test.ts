@@ -261,7 +261,7 @@ describe('failures', () => {
     const app = await salon(
       config(
         [rejecting, other],
-        '  - { name: chat, targets: [{ provider: p0 }, { provider: p1 }] }',
+        '  - { name: chat, balance: weighted, targets: [{ provider: p0 }, { provider: p1, weight: 0.000001 }] }',
       ),
     );
     const reply = await post(app, '/chat/completions', chat);

@@ -2,8 +2,14 @@
 // answers. A target that fails before its first part is skipped for the next one, then for
 // the model's fallbacks; once a part has been delivered the stream is committed to it.
 import { isDeepStrictEqual } from 'node:util';
-import { isSalonError, modelNotFound, SalonError } from '../lib/errors.js';
-import type { PriceConfig, ProviderConfig, TargetConfig } from '../config/schema.js';
+import { modelNotFound, SalonError } from '../lib/errors.js';
+import {
+  emptyConfig,
+  type PriceConfig,
+  type ProviderConfig,
+  type RouterConfig,
+  type TargetConfig,
+} from '../config/schema.js';
 import {
   defaultAlias,
   type LocalModelFile,
@@ -19,6 +25,9 @@ import type {
   WireRequest,
   WireResponse,
 } from './providers/types.js';
+import type { Attempt } from './router/attempt-plan.js';
+import { Router, type RouterSnapshot } from './router/router.js';
+import { trackStream } from './router/track-stream.js';
 import { forwardTyped } from './wire/typed-forward.js';
 
 /** A stream that has produced its first part, and the target that produced it. */
@@ -48,6 +57,12 @@ export interface Forwarded {
   response: WireResponse;
 }
 
+/** How an attempt's response went, reported to the router (see `Attempt`). */
+type AttemptOutcome = Pick<
+  Attempt<TargetConfig, unknown>,
+  'answered' | 'firstToken' | 'succeeded' | 'failed' | 'released'
+>;
+
 type Operation<R> = (provider: Provider, request: R) => AsyncIterable<StreamPart> | undefined;
 
 /** Routes chat and text completions over the configured providers. */
@@ -63,11 +78,22 @@ export class Gateway {
   /** What `addProvider` was given, to serve those providers again after a reload. */
   private readonly connected = new Map<string, { config: ProviderConfig; models: string[] }>();
 
+  private router: Router;
+  private routerConfig: RouterConfig;
+
   constructor(
     catalog: ModelCatalog,
     private readonly dependencies: ProviderDependencies,
+    routerConfig: RouterConfig = emptyConfig().router,
   ) {
+    this.routerConfig = routerConfig;
+    this.router = new Router(routerConfig);
     this.serveCatalog(catalog, new Map());
+  }
+
+  /** Every target's health (breaker, in flight, latency), for the admin API. */
+  health(): RouterSnapshot {
+    return this.router.snapshot();
   }
 
   /**
@@ -76,7 +102,12 @@ export class Gateway {
    * the others are replaced, and the replaced ones closed once their requests have finished.
    * Providers connected from the web UI stay, unless salon.yaml now uses their name.
    */
-  reload(catalog: ModelCatalog): ReloadSummary {
+  reload(catalog: ModelCatalog, routerConfig = this.routerConfig): ReloadSummary {
+    if (!isDeepStrictEqual(routerConfig, this.routerConfig)) {
+      // New retry and breaker settings start from a clean slate of target health.
+      this.routerConfig = routerConfig;
+      this.router = new Router(routerConfig);
+    }
     const previous = new Map(this.providers);
     const previousConfigs = new Map(this.configs);
     const connected = [...this.connected];
@@ -102,7 +133,10 @@ export class Gateway {
     }
     for (const [name, provider] of previous) {
       if (!this.providers.has(name)) summary.removed.push(name);
-      if (this.providers.get(name) !== provider) this.retire(provider);
+      if (this.providers.get(name) !== provider) {
+        this.router.forgetProvider(name);
+        this.retire(provider);
+      }
     }
     return summary;
   }
@@ -200,6 +234,7 @@ export class Gateway {
     this.connected.delete(name);
     this.configs.delete(name);
     this.providers.delete(name);
+    this.router.forgetProvider(name);
     await provider.close();
     return true;
   }
@@ -239,19 +274,22 @@ export class Gateway {
    * event): until then a failed target is replaced by the next.
    */
   async forward(model: string, request: WireRequest): Promise<Forwarded> {
-    const routed = await this.route(model, request.signal, async (provider, target, release) => {
+    const routed = await this.route(model, request.signal, async (provider, target, outcome) => {
       const body = { ...request.body, model: target.model ?? model };
       const wire = { ...request, body };
       const response = provider.forward
         ? await provider.forward(wire)
         : await forwardTyped(provider, wire, model);
       if (response.kind === 'json') {
-        release();
+        outcome.answered();
+        outcome.firstToken();
+        outcome.succeeded();
         return response;
       }
       const iterator = response.chunks[Symbol.asyncIterator]();
       const first = await iterator.next();
-      return { kind: 'stream' as const, chunks: resume(first, iterator, release) };
+      const chunks = trackStream(resume(first, iterator), outcome, (chunk) => chunk.content);
+      return { kind: 'stream' as const, chunks };
     });
     return { model, target: routed.target, price: routed.price, response: routed.value };
   }
@@ -266,40 +304,52 @@ export class Gateway {
     request: R,
     operation: Operation<R>,
   ): Promise<StartedStream> {
-    const routed = await this.route(model, request.signal, async (provider, target, release) => {
+    const routed = await this.route(model, request.signal, async (provider, target, outcome) => {
       const stream = operation(provider, { ...request, model: target.model ?? model });
       if (!stream) throw unsupported(provider.name);
       const iterator = stream[Symbol.asyncIterator]();
       const first = await iterator.next();
-      return resume(first, iterator, release);
+      return trackStream(resume(first, iterator), outcome, (part) => part.type === 'text-delta');
     });
     return { model, target: routed.target, parts: routed.value };
   }
 
   /**
-   * Runs `attempt` on the route's targets, then its fallbacks', until one succeeds. Only a
-   * retryable SalonError moves on; anything else, or the client going away, ends the request.
+   * Runs `attempt` on the targets the router plans for `model` (its targets, then its
+   * fallbacks') until one answers. `attempt` resolves once the upstream has answered and
+   * reports the rest of the response (to its end) on `outcome`.
    */
   private async route<T>(
     model: string,
     signal: AbortSignal | undefined,
-    /** Makes the request; calls `release` once the response is over (the stream included). */
-    attempt: (provider: Provider, target: TargetConfig, release: () => void) => Promise<T>,
+    attempt: (provider: Provider, target: TargetConfig, outcome: AttemptOutcome) => Promise<T>,
   ): Promise<{ target: string; price?: PriceConfig; value: T }> {
     const route = this.routes.get(model);
     if (!route) throw modelNotFound(model);
+    const groups = [...this.chain(route)].map((owner) => ({
+      route: owner,
+      targets: owner.targets,
+      balance: owner.balance,
+    }));
     let lastError: unknown;
-    for (const { target, route: owner } of this.candidates(route)) {
-      const provider = this.providers.get(target.provider)!;
-      const release = this.occupy(provider);
+    for await (const planned of this.router.attempts<TargetConfig, (typeof groups)[number]>(
+      groups,
+      signal,
+    )) {
+      const provider = this.providers.get(planned.target.provider);
+      if (!provider) {
+        planned.released(); // removed by a reload while this request was planned
+        continue;
+      }
+      const outcome = this.occupy(provider, planned);
       try {
-        const value = await attempt(provider, target, release);
-        const name = target.model ? `${target.provider}/${target.model}` : target.provider;
-        return { target: name, price: target.price ?? owner.price, value };
+        const value = await attempt(provider, planned.target, outcome);
+        outcome.answered();
+        const price = planned.target.price ?? planned.group.route.price;
+        return { target: planned.name, price, value };
       } catch (error) {
-        release();
         lastError = error;
-        if (signal?.aborted || !isSalonError(error) || !error.isRetryable) throw error;
+        if (!outcome.failed(error)) throw error;
       }
     }
     throw lastError ?? modelNotFound(model);
@@ -313,19 +363,36 @@ export class Gateway {
     for (const route of catalog.routes) this.routes.set(route.name, route);
   }
 
-  /** Counts a request on `provider`; the returned function ends it (only its first call counts). */
-  private occupy(provider: Provider): () => void {
+  /** Counts a request on `provider` until the attempt's first outcome, which it passes on. */
+  private occupy(provider: Provider, attempt: AttemptOutcome): AttemptOutcome {
     const state = this.busy.get(provider) ?? { count: 0, idle: [] };
     this.busy.set(provider, state);
     state.count += 1;
     let released = false;
-    return () => {
+    const release = () => {
       if (released) return;
       released = true;
       state.count -= 1;
       if (state.count > 0) return;
       this.busy.delete(provider);
       for (const wake of state.idle.splice(0)) wake();
+    };
+    return {
+      answered: () => attempt.answered(),
+      firstToken: () => attempt.firstToken(),
+      succeeded: () => {
+        attempt.succeeded();
+        release();
+      },
+      failed: (error) => {
+        const retry = attempt.failed(error);
+        release();
+        return retry;
+      },
+      released: () => {
+        attempt.released();
+        release();
+      },
     };
   }
 
@@ -336,17 +403,14 @@ export class Gateway {
     state.idle.push(() => void provider.close());
   }
 
-  /** The route's targets, then each fallback's, each model visited once. */
-  private *candidates(
-    route: ModelRoute,
-    seen = new Set<string>(),
-  ): Generator<{ target: TargetConfig; route: ModelRoute }> {
+  /** The route, then each fallback's route, each model visited once. */
+  private *chain(route: ModelRoute, seen = new Set<string>()): Generator<ModelRoute> {
     if (seen.has(route.name)) return;
     seen.add(route.name);
-    for (const target of route.targets) yield { target, route };
+    yield route;
     for (const name of route.fallbacks) {
       const fallback = this.routes.get(name);
-      if (fallback) yield* this.candidates(fallback, seen);
+      if (fallback) yield* this.chain(fallback, seen);
     }
   }
 }
@@ -361,11 +425,7 @@ function unsupported(provider: string): SalonError {
 }
 
 /** The stream again, its first item included (it was read to commit to the target). */
-async function* resume<T>(
-  first: IteratorResult<T>,
-  iterator: AsyncIterator<T>,
-  onEnd: () => void,
-): AsyncGenerator<T> {
+async function* resume<T>(first: IteratorResult<T>, iterator: AsyncIterator<T>): AsyncGenerator<T> {
   try {
     if (first.done) return;
     yield first.value;
@@ -373,10 +433,6 @@ async function* resume<T>(
       yield next.value;
     }
   } finally {
-    try {
-      await iterator.return?.();
-    } finally {
-      onEnd();
-    }
+    await iterator.return?.();
   }
 }

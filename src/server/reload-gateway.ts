@@ -12,5 +12,5 @@ export async function reloadGateway(settings: Settings, gateway: Gateway): Promi
   const config = settings.configFile ? loadConfigFile(settings.configFile) : settings.config;
   const localModels = await listLocalModels(modelsDir(settings.dataDir));
   const catalog = buildCatalog(config, { modelFile: settings.modelFile, localModels });
-  return gateway.reload(catalog);
+  return gateway.reload(catalog, config.router);
 }

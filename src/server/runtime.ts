@@ -35,11 +35,15 @@ export async function createGateway(
 ): Promise<Gateway> {
   const localModels = await listLocalModels(modelsDir(settings.dataDir));
   const catalog = buildCatalog(settings.config, { modelFile: settings.modelFile, localModels });
-  const gateway = new Gateway(catalog, {
-    loadModel,
-    engineDefaults: settings.threads ? { threads: settings.threads } : {},
-    timeouts: settings.config.router.timeouts,
-  });
+  const gateway = new Gateway(
+    catalog,
+    {
+      loadModel,
+      engineDefaults: settings.threads ? { threads: settings.threads } : {},
+      timeouts: settings.config.router.timeouts,
+    },
+    settings.config.router,
+  );
   if (!stored) return gateway;
   const loaded = await loadStoredProviders(stored.store.db, stored.secrets, (provider, error) =>
     log(`provider '${provider.name}' is not served: ${describe(error)}`),

@@ -5,7 +5,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ProviderConfig } from '../../../config/schema.js';
 import { verifyApiKey } from '../../../identity/api-keys.js';
-import { forbidden, unauthorized } from '../../../lib/errors.js';
+import { badRequest, forbidden, isConfigError, unauthorized } from '../../../lib/errors.js';
 import type { ServerContext } from '../../context.js';
 import { reloadGateway } from '../../reload-gateway.js';
 import { requireRole, sessionHooks } from '../api/session-hooks.js';
@@ -26,7 +26,7 @@ export async function adminRoutes(app: FastifyInstance, context: ServerContext):
   app.get('/api/admin/models', async () => ({
     data: context.gateway.listModels().map((route) => ({
       name: route.name,
-      alias_of: route.aliasOf ?? null,
+      aliasOf: route.aliasOf ?? null,
       balance: route.balance ?? 'latency',
       targets: route.targets.map((target) => ({
         provider: target.provider,
@@ -38,9 +38,17 @@ export async function adminRoutes(app: FastifyInstance, context: ServerContext):
     })),
   }));
 
+  app.get('/api/admin/targets', async () => ({ data: context.gateway.health().targets }));
+
   app.post('/api/admin/reload', async () => {
-    const summary = await reloadGateway(context.settings, context.gateway);
-    return { reloaded: true, providers: summary };
+    try {
+      const summary = await reloadGateway(context.settings, context.gateway);
+      return { reloaded: true, providers: summary };
+    } catch (error) {
+      // The file is the admin's input here: a bad one is a 400 naming the key, as at start.
+      if (isConfigError(error)) throw badRequest(error.message, null, 'invalid_config');
+      throw error;
+    }
   });
 }
 
@@ -61,14 +69,14 @@ async function authorizeAdmin(request: FastifyRequest, context: ServerContext): 
 /** A provider as the admin sees it: where it points, never its key. */
 function describeProvider(config: ProviderConfig): Record<string, unknown> {
   if (config.type === 'llama') {
-    return { type: config.type, model_path: config.model_path };
+    return { type: config.type, modelPath: config.model_path };
   }
   return {
     type: config.type,
-    base_url: config.base_url,
-    has_api_key: Boolean(config.api_key),
+    baseUrl: config.base_url,
+    hasApiKey: Boolean(config.api_key),
     ...(config.type === 'azure-openai' && {
-      api_version: config.api_version,
+      apiVersion: config.api_version,
       deployments: config.deployments ?? {},
     }),
   };
