@@ -12,6 +12,12 @@ import { storeTargets } from './helpers/stores.js';
 
 const targets = await storeTargets('conversation tail API');
 
+interface Turn {
+  userMessage: Message;
+  assistantMessage: Message;
+  runId: string;
+}
+
 interface Tail {
   conversation: Conversation;
   messages: Message[];
@@ -55,7 +61,7 @@ describe.each(targets)('conversation tail on $dialect', (target) => {
     let parentId: string | null = null;
     for (const turn of [1, 2, 3]) {
       t.chat.script = [{ kind: 'reply', text: `Reply ${turn}` }];
-      const posted = json<{ userMessage: Message; assistantMessage: Message; runId: string }>(
+      const posted: Turn = json<Turn>(
         await call(ada, 'POST', `/api/conversations/${conversation.id}/messages`, {
           content: `Question ${turn}`,
           parentId,

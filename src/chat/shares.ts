@@ -16,6 +16,14 @@ export interface Share {
   url: string;
 }
 
+/** A link in its owner's list of shared conversations. */
+export interface SharedLink extends Share {
+  conversationId: string;
+  /** The conversation's title ('' until it has one). */
+  title: string;
+  createdAt: string;
+}
+
 /** What a share link shows. */
 export interface SharedConversation {
   title: string;
@@ -57,6 +65,27 @@ export async function createShare(
     })
     .execute();
   return toShare(id);
+}
+
+/** The user's links that still work, newest first. */
+export async function listShares(db: Kysely<Database>, userId: string): Promise<SharedLink[]> {
+  const rows = await db
+    .selectFrom('shares as s')
+    .innerJoin('conversations as c', 'c.id', 's.conversation_id')
+    .select(['s.id', 's.conversation_id', 's.created_at', 'c.title'])
+    .where('s.user_id', '=', userId)
+    // The conversation's owner too: a link never outlives its owner's hold on the conversation.
+    .where('c.user_id', '=', userId)
+    .where('s.revoked_at', 'is', null)
+    .orderBy('s.created_at', 'desc')
+    .orderBy('s.id', 'desc')
+    .execute();
+  return rows.map((row) => ({
+    ...toShare(row.id),
+    conversationId: row.conversation_id,
+    title: row.title,
+    createdAt: row.created_at,
+  }));
 }
 
 /** Stops a link from working; 404 when it is not the user's. */

@@ -1,16 +1,24 @@
 import type { FastifyInstance } from 'fastify';
-import { createShare, readShare, revokeShare } from '../../../chat/shares.js';
+import { createShare, listShares, readShare, revokeShare } from '../../../chat/shares.js';
 import type { ServerContext } from '../../context.js';
 import { idParam } from './route-input.js';
 import { requireUser } from './session-hooks.js';
 
-/** POST /api/conversations/:id/share, DELETE /api/shares/:id, and the public GET /api/shares/:id. */
+/**
+ * POST /api/conversations/:id/share, GET /api/shares (the caller's links), DELETE
+ * /api/shares/:id, and the public GET /api/shares/:id.
+ */
 export function shareRoutes(app: FastifyInstance, context: ServerContext): void {
   const db = context.store.db;
 
   app.post('/api/conversations/:id/share', async (request, reply) => {
     const user = requireUser(request);
     return reply.code(201).send(await createShare(db, user.id, idParam(request)));
+  });
+
+  app.get('/api/shares', async (request) => {
+    const user = requireUser(request);
+    return { shares: await listShares(db, user.id) };
   });
 
   app.delete('/api/shares/:id', async (request, reply) => {

@@ -1,10 +1,12 @@
 // Accounts, managed by owners and admins from the web UI.
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import { changeUserRole, deleteUser } from '../../../identity/manage-users.js';
 import { createUser, listUsers } from '../../../identity/users.js';
 import type { ServerContext } from '../../context.js';
 import { parseBody } from '../../../lib/parse-body.js';
 import { toPublicUser } from './public-user.js';
+import { idParam } from './route-input.js';
 import { requireRole } from './session-hooks.js';
 
 // An instance has one owner, made by the first-run setup: nobody creates another here.
@@ -15,7 +17,10 @@ const newUser = z.object({
   displayName: z.string().max(200).optional(),
 });
 
-/** GET /api/users and POST /api/users, for owners and admins. */
+// Only these two: the owner role is never given or taken here.
+const roleChange = z.object({ role: z.enum(['admin', 'member']) });
+
+/** /api/users and /api/users/:id (change the role, delete), for owners and admins. */
 export function userRoutes(app: FastifyInstance, context: ServerContext): void {
   const db = context.store.db;
 
@@ -28,5 +33,17 @@ export function userRoutes(app: FastifyInstance, context: ServerContext): void {
     requireRole(request, 'owner', 'admin');
     const user = await createUser(db, parseBody(newUser, request.body));
     return reply.code(201).send(toPublicUser(user));
+  });
+
+  app.patch('/api/users/:id', async (request) => {
+    const actor = requireRole(request, 'owner', 'admin');
+    const { role } = parseBody(roleChange, request.body);
+    return toPublicUser(await changeUserRole(db, actor, idParam(request), role));
+  });
+
+  app.delete('/api/users/:id', async (request, reply) => {
+    const actor = requireRole(request, 'owner', 'admin');
+    await deleteUser(db, actor, idParam(request));
+    return reply.code(204).send();
   });
 }

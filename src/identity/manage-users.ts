@@ -1,0 +1,96 @@
+// Owners and admins managing other accounts: changing a role, deleting an account. The owner
+// is out of reach of both, and nobody changes or deletes their own account this way (one slip
+// would lock them out of the settings that could undo it). Each refusal names its reason.
+import type { Kysely } from 'kysely';
+import { forbidden, notFound } from '../lib/errors.js';
+import { toTimestamp, type Database } from '../store/database.js';
+import { findUserById, type User } from './users.js';
+import { forgetApiKey } from './verify-api-key.js';
+
+/** The roles an owner or admin may give: there is one owner, made at setup. */
+export type AssignableRole = 'admin' | 'member';
+
+type Change = 'role' | 'delete';
+
+const refusals: Record<Change, { owner: string; self: string }> = {
+  role: {
+    owner: "The owner's role can't be changed.",
+    self: "You can't change your own role.",
+  },
+  delete: {
+    owner: "The owner's account can't be deleted.",
+    self: "You can't delete your own account.",
+  },
+};
+
+/** The account `actor` may change; 404, or 403 naming why not. */
+async function changeableUser(
+  db: Kysely<Database>,
+  actor: User,
+  targetId: string,
+  change: Change,
+): Promise<User> {
+  const target = await findUserById(db, targetId);
+  if (!target) throw notFound(`No user with id '${targetId}'.`, 'user_not_found');
+  if (target.role === 'owner') throw forbidden(refusals[change].owner, 'owner_protected');
+  if (target.id === actor.id) throw forbidden(refusals[change].self, 'own_account');
+  return target;
+}
+
+async function apiKeyIds(db: Kysely<Database>, userId: string): Promise<string[]> {
+  const rows = await db.selectFrom('api_keys').select('id').where('user_id', '=', userId).execute();
+  return rows.map((row) => row.id);
+}
+
+/**
+ * Gives an account another role. Sessions read the role on every request, so it applies at
+ * once; this process's cached API keys of the user are dropped (other replicas' within 5 s).
+ */
+export async function changeUserRole(
+  db: Kysely<Database>,
+  actor: User,
+  targetId: string,
+  role: AssignableRole,
+): Promise<User> {
+  const target = await changeableUser(db, actor, targetId, 'role');
+  const updatedAt = toTimestamp();
+  await db
+    .updateTable('users')
+    .set({ role, updated_at: updatedAt })
+    .where('id', '=', target.id)
+    .where('role', '!=', 'owner')
+    .execute();
+  for (const id of await apiKeyIds(db, target.id)) forgetApiKey(db, id);
+  return { ...target, role, updatedAt };
+}
+
+/**
+ * Deletes an account with everything it owns: sessions and API keys (which stop working at
+ * once here, within 5 s on other replicas), conversations, folders, shares and feedback.
+ */
+export async function deleteUser(
+  db: Kysely<Database>,
+  actor: User,
+  targetId: string,
+): Promise<void> {
+  const keys = await db.transaction().execute(async (trx) => {
+    const target = await changeableUser(trx, actor, targetId, 'delete');
+    const ids = await apiKeyIds(trx, target.id);
+    // Cut the parent links first: cascading along a long chain of messages nests one trigger
+    // per message, and SQLite stops at 1,000 levels (as deleteConversation does).
+    await trx
+      .updateTable('messages')
+      .set({ parent_id: null })
+      .where('conversation_id', 'in', (eb) =>
+        eb.selectFrom('conversations').select('id').where('user_id', '=', target.id),
+      )
+      .execute();
+    await trx
+      .deleteFrom('users')
+      .where('id', '=', target.id)
+      .where('role', '!=', 'owner')
+      .execute();
+    return ids;
+  });
+  for (const id of keys) forgetApiKey(db, id);
+}
