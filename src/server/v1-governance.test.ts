@@ -188,6 +188,19 @@ describe.each(targets)('V1Governance on $dialect', (target) => {
     });
   });
 
+  it('applies reloaded per-user limits to the next requests', async () => {
+    const { key } = await newKey({});
+    const first = await post(key, 'small');
+    expect(first.headers['x-ratelimit-limit-requests']).toBeUndefined();
+    governance.setLimits({ per_user: { rpm: 1_000, tpm: 1_000_000 } });
+    try {
+      const next = await post(key, 'small');
+      expect(next.headers['x-ratelimit-limit-requests']).toBe('1000');
+    } finally {
+      governance.setLimits({ per_user: { tpm: 1_000_000 } });
+    }
+  });
+
   it('starts a budget from the ledger: a new process refuses a key that spent it', async () => {
     const { key, record } = await newKey({ budgetUsd: 0.01 });
     const price = { input: 10_000, output: 0 }; // $0.01 per token: one request spends the budget

@@ -77,7 +77,7 @@ export interface V1GovernanceOptions {
 export class V1Governance {
   readonly #ledger: UsageLedger;
   readonly #limiter: Limiter;
-  readonly #limits: LimitsConfig;
+  #limits: LimitsConfig;
   readonly #aliasOf: (model: string) => string | undefined;
   readonly #closeCounters: () => Promise<void>;
   readonly #now: () => Date;
@@ -160,6 +160,11 @@ export class V1Governance {
     } catch (error) {
       this.#log(`usage not recorded: ${error instanceof Error ? error.message : String(error)}`);
     }
+  }
+
+  /** Applies a reloaded salon.yaml's `limits:` to the requests admitted from now on. */
+  setLimits(limits: LimitsConfig): void {
+    this.#limits = limits;
   }
 
   /** Waits for counter updates, writes the ledger's queue and closes the counters. */
