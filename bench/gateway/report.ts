@@ -51,6 +51,8 @@ export interface PathSummary {
   rps: number;
   /** The slowest and fastest round. */
   rpsRange: { min: number; max: number };
+  /** Each round's requests/s, in round order (to pair with another path's same round). */
+  roundRps: number[];
   /** Concurrency N, ms. */
   saturatedP50: number;
   /** CPU µs per request at concurrency 1 and N. */
@@ -79,11 +81,20 @@ export interface GatewayBenchReport {
   paths: PathSummary[];
   overheads: Overhead[];
   /**
-   * Salon's requests/s over Portkey's at concurrency N, per mode both could serve; with Portkey's
-   * gateway CPU per request over Salon's, and the rps ratio a gateway using no CPU at all would
-   * reach (Portkey's path CPU over the direct path's): the processes share the cores.
+   * Salon's requests/s over Portkey's at concurrency N, per mode both could serve: the median of
+   * the rounds' ratios (each round runs the two back to back, which cancels most of a shared
+   * machine's drift), their range, and all requests over all time. With Portkey's gateway CPU
+   * per request over Salon's, and the ratio a gateway using no CPU at all would reach (Portkey's
+   * path CPU over the direct path's), since the processes share the cores.
    */
-  salonOverPortkey: Array<{ mode: Mode; rps: number; gatewayCpu: number; ceiling: number }>;
+  salonOverPortkey: Array<{
+    mode: Mode;
+    rps: number;
+    range: { min: number; max: number };
+    overall: number;
+    gatewayCpu: number;
+    ceiling: number;
+  }>;
   goals: Array<{ goal: string; value: string; met: boolean }>;
   /** What went wrong on a path (Portkey's streaming, say), with the gateway's own log line. */
   notes: string[];
@@ -107,6 +118,7 @@ export function summarisePath(runs: PathRuns): PathSummary {
       p99: NaN,
       rps: NaN,
       rpsRange: { min: NaN, max: NaN },
+      roundRps: [],
       saturatedP50: NaN,
     };
   }
@@ -127,6 +139,7 @@ export function summarisePath(runs: PathRuns): PathSummary {
         : undefined,
     rps: (requests * 1000) / elapsed,
     rpsRange: { min: Math.min(...rates), max: Math.max(...rates) },
+    roundRps: rates,
     saturatedP50: percentile(
       runs.saturatedTimings.map((timing) => timing.total),
       0.5,
@@ -163,6 +176,13 @@ export function overheads(paths: readonly PathSummary[]): Overhead[] {
       },
     ];
   });
+}
+
+/** The median of a non-empty list. */
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
 /** This machine. */
@@ -211,7 +231,8 @@ export function formatReport(report: GatewayBenchReport, concurrency: number): s
   );
   const versus = report.salonOverPortkey.map(
     (ratio) =>
-      `Salon / Portkey requests/s at ${concurrency} (${modeName[ratio.mode]}): **${ratio.rps.toFixed(2)}×**; ` +
+      `Salon / Portkey requests/s at ${concurrency} (${modeName[ratio.mode]}): **${ratio.rps.toFixed(2)}×** ` +
+      `(median of rounds; ${ratio.range.min.toFixed(2)}–${ratio.range.max.toFixed(2)}; overall ${ratio.overall.toFixed(2)}×); ` +
       `Portkey's process uses ${ratio.gatewayCpu.toFixed(2)}× Salon's CPU per request; ` +
       `a gateway using no CPU would reach ${ratio.ceiling.toFixed(1)}× here`,
   );

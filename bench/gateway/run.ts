@@ -32,6 +32,7 @@ import {
   formatReport,
   loadAverage,
   machine,
+  median,
   overheads,
   summarisePath,
   type CpuSample,
@@ -313,10 +314,13 @@ function buildReport(
     const salonCpu = salon.cpuPerRequest!.saturated;
     const portkeyCpu = portkey.cpuPerRequest!.saturated;
     const directCpu = direct?.cpuPerRequest?.saturated.total ?? NaN;
+    const paired = salon.roundRps.map((rate, round) => rate / portkey.roundRps[round]!);
     return [
       {
         mode,
-        rps: salon.rps / portkey.rps,
+        rps: median(paired),
+        range: { min: Math.min(...paired), max: Math.max(...paired) },
+        overall: salon.rps / portkey.rps,
         gatewayCpu: portkeyCpu.gateway / salonCpu.gateway,
         ceiling: portkeyCpu.total / directCpu,
       },
