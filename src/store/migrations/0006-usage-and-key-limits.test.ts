@@ -21,9 +21,13 @@ async function migrator(db: Kysely<Database>, database: TestDatabase): Promise<M
   });
 }
 
-async function columnsOf(db: Kysely<Database>, table: string): Promise<string[]> {
-  const tables = await db.introspection.getTables();
-  return tables.find((t) => t.name === table)?.columns.map((column) => column.name) ?? [];
+// Whether the column can be read. A query, not Kysely's introspection: on PostgreSQL that lists
+// every schema's tables, other test runs' included.
+async function hasColumn(db: Kysely<Database>, table: string, column: string): Promise<boolean> {
+  return sql`select ${sql.ref(column)} from ${sql.table(table)} limit 0`.execute(db).then(
+    () => true,
+    () => false,
+  );
 }
 
 describe.each(targets)('migration 0006 on $dialect', (target) => {
@@ -38,8 +42,9 @@ describe.each(targets)('migration 0006 on $dialect', (target) => {
     try {
       const down = await (await migrator(store.db, database)).migrateTo('0005-providers');
       expect(down.error).toBeUndefined();
-      expect(await columnsOf(store.db, 'usage_events')).toEqual([]);
-      expect(await columnsOf(store.db, 'api_keys')).not.toContain('allowed_models');
+      expect(await hasColumn(store.db, 'usage_events', 'id')).toBe(false);
+      expect(await hasColumn(store.db, 'api_keys', 'allowed_models')).toBe(false);
+      expect(await hasColumn(store.db, 'api_keys', 'key_hash')).toBe(true);
       // A key as 0005 stored it (no limit columns yet).
       await sql`insert into api_keys (id, name, user_id, prefix, key_hash, created_at)
         values ('key-old', 'old', null, 'sk-salon-abcd', 'hash-old', '2026-11-01T00:00:00.000Z')`.execute(
@@ -48,7 +53,7 @@ describe.each(targets)('migration 0006 on $dialect', (target) => {
 
       const up = await (await migrator(store.db, database)).migrateToLatest();
       expect(up.error).toBeUndefined();
-      expect(await columnsOf(store.db, 'usage_events')).toContain('cost_usd');
+      expect(await hasColumn(store.db, 'usage_events', 'cost_usd')).toBe(true);
       const key = await store.db
         .selectFrom('api_keys')
         .selectAll()
