@@ -165,4 +165,15 @@ describe.runIf(run)('accessibility of the main screens (axe-core)', () => {
     await messages(shared, 'Assistant').getByRole('table').waitFor();
     await expectNoSeriousViolations(shared);
   });
+
+  it('the settings with a shared link and accounts to manage', async () => {
+    await signIn(server.runtime.store.db, { role: 'member', email: 'member@example.com' });
+    const chat = await signedInPage();
+    await chat.goto(chatUrl);
+    await chat.getByRole('button', { name: 'Settings', exact: true }).click();
+    const settings = chat.getByRole('dialog', { name: 'Settings' });
+    await settings.getByRole('list', { name: 'Shared links' }).getByRole('link').waitFor();
+    await settings.getByRole('combobox', { name: 'Role of member@example.com' }).waitFor();
+    await expectNoSeriousViolations(chat);
+  });
 });

@@ -61,6 +61,17 @@ export interface Conversation {
   lastActivityAt: string;
 }
 
+/** One of the user's working share links (GET /api/shares). */
+export interface SharedLink {
+  id: string;
+  /** The public page: /s/:id. */
+  url: string;
+  conversationId: string;
+  /** '' for an untitled conversation. */
+  title: string;
+  createdAt: string;
+}
+
 /** GET /api/conversations/:id: the whole tree, or with `?tail=` its end (complete false). */
 export interface ConversationAnswer {
   conversation: Conversation;

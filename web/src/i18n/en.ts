@@ -159,6 +159,21 @@ export const en = {
   shareNotFound: 'This link does not work anymore.',
   readOnly: 'Read-only',
   openSalon: 'Open Salon',
+
+  sharedLinks: 'Shared links',
+  noSharedLinks: 'You have not shared any conversation.',
+  sharedOn: 'Shared on {date}',
+  revoke: 'Revoke',
+  revokeLinkTo: 'Revoke the link to “{title}”',
+  linkRevoked: 'The link to “{title}” no longer works.',
+
+  yourAccount: '(you)',
+  roleOf: 'Role of {email}',
+  roleChanged: '{email} is now {role}.',
+  deleteAccountOf: 'Delete the account {email}',
+  confirmDeleteAccount:
+    'Delete the account {email}? Their conversations, shared links and API keys are deleted and they are signed out at once. This cannot be undone.',
+  accountDeleted: 'Account {email} deleted.',
 };
 
 /** A key of the dictionaries. */

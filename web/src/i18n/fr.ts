@@ -161,4 +161,19 @@ export const fr: Record<MessageKey, string> = {
   shareNotFound: 'Ce lien ne fonctionne plus.',
   readOnly: 'Lecture seule',
   openSalon: 'Ouvrir Salon',
+
+  sharedLinks: 'Liens partagés',
+  noSharedLinks: 'Vous n’avez partagé aucune discussion.',
+  sharedOn: 'Partagé le {date}',
+  revoke: 'Révoquer',
+  revokeLinkTo: 'Révoquer le lien vers « {title} »',
+  linkRevoked: 'Le lien vers « {title} » ne fonctionne plus.',
+
+  yourAccount: '(vous)',
+  roleOf: 'Rôle de {email}',
+  roleChanged: '{email} est maintenant {role}.',
+  deleteAccountOf: 'Supprimer le compte {email}',
+  confirmDeleteAccount:
+    'Supprimer le compte {email} ? Ses discussions, liens partagés et clés d’API sont supprimés et sa session prend fin aussitôt. C’est définitif.',
+  accountDeleted: 'Compte {email} supprimé.',
 };

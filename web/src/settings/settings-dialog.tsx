@@ -1,9 +1,7 @@
-// Settings: account (sign out, sign out everywhere), language, theme, shortcuts, and for
-// owners and admins the accounts list, account creation, the sign-up switch and providers.
-import { useEffect, useId, useState } from 'react';
-import type { FormEvent } from 'react';
-import { api } from '../api/client.js';
-import type { User } from '../api/types.js';
+// Settings: account (sign out, sign out everywhere), the user's shared links, language, theme,
+// shortcuts, and for owners and admins the accounts (roles, deletion, creation, the sign-up
+// switch) and providers.
+import { useId, useState } from 'react';
 import { isAdmin, useSession } from '../auth/session.js';
 import { useI18n } from '../i18n/i18n.js';
 import type { Language } from '../i18n/i18n.js';
@@ -11,6 +9,8 @@ import { Dialog } from '../lib/dialog.js';
 import { LazyProvidersPanel } from '../providers/lazy-providers-panel.js';
 import { useTheme } from '../lib/theme.js';
 import type { ThemeSetting } from '../lib/theme.js';
+import { AccountsSection } from './accounts-section.js';
+import { SharedLinksSection } from './shared-links-section.js';
 
 /** The settings dialog. */
 export function SettingsDialog({ onClose }: { onClose(): void }) {
@@ -19,11 +19,12 @@ export function SettingsDialog({ onClose }: { onClose(): void }) {
   return (
     <Dialog title={t('settings')} onClose={onClose} className="settings-dialog">
       <AccountSection />
+      <SharedLinksSection />
       <AppearanceSection />
       <ShortcutsSection />
       {isAdmin(state?.user) ? (
         <>
-          <AdminSection />
+          <AccountsSection />
           <ProvidersSection />
         </>
       ) : null}
@@ -127,133 +128,6 @@ function ProvidersSection() {
     <section className="settings-section" aria-labelledby="settings-providers">
       <h3 id="settings-providers">{t('providers')}</h3>
       <LazyProvidersPanel level={4} />
-    </section>
-  );
-}
-
-function AdminSection() {
-  const { t } = useI18n();
-  const session = useSession();
-  const [users, setUsers] = useState<User[] | undefined>();
-  const [signupEnabled, setSignupEnabled] = useState<boolean | undefined>();
-  const [error, setError] = useState<string | undefined>();
-  const [notice, setNotice] = useState<string | undefined>();
-  const [email, setEmail] = useState('');
-  const [password, setPassword] = useState('');
-  const [role, setRole] = useState<'member' | 'admin'>('member');
-
-  useEffect(() => {
-    api<{ users: User[] }>('/api/users').then(
-      (answer) => setUsers(answer.users),
-      (caught: Error) => setError(caught.message),
-    );
-    api<{ signupEnabled: boolean }>('/api/settings').then(
-      (answer) => setSignupEnabled(answer.signupEnabled),
-      (caught: Error) => setError(caught.message),
-    );
-  }, []);
-
-  const toggleSignup = async (value: boolean) => {
-    try {
-      const answer = await api<{ signupEnabled: boolean }>('/api/settings', {
-        method: 'PUT',
-        body: { signupEnabled: value },
-      });
-      setSignupEnabled(answer.signupEnabled);
-      void session.reload();
-    } catch (caught) {
-      setError((caught as Error).message);
-    }
-  };
-
-  const create = async (event: FormEvent) => {
-    event.preventDefault();
-    setError(undefined);
-    setNotice(undefined);
-    try {
-      const user = await api<User>('/api/users', {
-        method: 'POST',
-        body: { email, password, role },
-      });
-      setUsers((previous) => [...(previous ?? []), user]);
-      setNotice(t('accountCreated', { email: user.email }));
-      setEmail('');
-      setPassword('');
-    } catch (caught) {
-      setError((caught as Error).message);
-    }
-  };
-
-  const roleName = (value: User['role']) =>
-    t(value === 'owner' ? 'roleOwner' : value === 'admin' ? 'roleAdmin' : 'roleMember');
-
-  return (
-    <section className="settings-section" aria-labelledby="settings-accounts">
-      <h3 id="settings-accounts">{t('accounts')}</h3>
-      {error ? (
-        <p className="form-error" role="alert">
-          {error}
-        </p>
-      ) : null}
-      <label className="checkbox">
-        <input
-          type="checkbox"
-          checked={signupEnabled ?? false}
-          disabled={signupEnabled === undefined}
-          onChange={(event) => void toggleSignup(event.target.checked)}
-        />
-        {t('signupEnabled')}
-      </label>
-      {users ? (
-        <ul className="user-list">
-          {users.map((user) => (
-            <li key={user.id}>
-              <span>{user.email}</span>
-              <span className="badge">{roleName(user.role)}</span>
-            </li>
-          ))}
-        </ul>
-      ) : null}
-      <form className="create-account" onSubmit={(event) => void create(event)}>
-        <h4>{t('createAccount')}</h4>
-        <label className="field">
-          <span>{t('email')}</span>
-          <input
-            type="email"
-            required
-            autoComplete="off"
-            value={email}
-            onChange={(event) => setEmail(event.target.value)}
-          />
-        </label>
-        <label className="field">
-          <span>{t('password')}</span>
-          <input
-            type="password"
-            required
-            minLength={8}
-            autoComplete="new-password"
-            value={password}
-            onChange={(event) => setPassword(event.target.value)}
-          />
-        </label>
-        <label className="field">
-          <span>{t('role')}</span>
-          <select
-            value={role}
-            onChange={(event) => setRole(event.target.value as 'member' | 'admin')}
-          >
-            <option value="member">{t('roleMember')}</option>
-            <option value="admin">{t('roleAdmin')}</option>
-          </select>
-        </label>
-        <button type="submit" className="primary">
-          {t('createAccount')}
-        </button>
-        <p role="status" className="muted">
-          {notice}
-        </p>
-      </form>
     </section>
   );
 }
