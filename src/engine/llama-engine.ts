@@ -8,15 +8,18 @@ import { generateOnSequence, type GenerationPlan } from './generate.js';
 import { GrammarCache } from './grammars.js';
 import { importNodeLlamaCpp, sharedLlama, type NodeLlamaCppModule } from './native.js';
 import { guardOutputReorder } from './output-reorder-guard.js';
+import { scoreOnSequence, tokenizeContinuations } from './score-continuations.js';
 import { SequencePool } from './sequence-pool.js';
 import { chooseThreads } from './threads.js';
 import { TokenPieces } from './token-pieces.js';
 import type {
+  ContinuationScore,
   EngineMessage,
   EngineModel,
   GenerateOptions,
   GenerationEvent,
   LoadOptions,
+  ScoreOptions,
 } from './types.js';
 
 const defaultSequences = 4;
@@ -111,6 +114,37 @@ class LlamaEngineModel implements EngineModel {
 
   async countTokens(text: string): Promise<number> {
     return this.model.tokenize(text).length;
+  }
+
+  async scoreContinuations(
+    prompt: string,
+    continuations: readonly string[],
+    options: ScoreOptions = {},
+  ): Promise<ContinuationScore[]> {
+    const items = tokenizeContinuations(this.model, prompt, continuations);
+    const longest = Math.max(0, ...items.map((item) => item.context.length + item.tokens.length));
+    // As for generation: one cell spare so that node-llama-cpp never shifts context.
+    if (longest > this.contextSize - 1) {
+      throw badRequest(
+        `The prompt is ${longest} tokens; this model's context holds ${this.contextSize}.`,
+        'prompt',
+        'context_length_exceeded',
+      );
+    }
+    const sequence = await this.pool.acquire(items[0]?.context ?? [], options.signal);
+    if (!sequence) throw options.signal?.reason ?? new DOMException('Aborted', 'AbortError');
+    let failed = false;
+    try {
+      if (options.reusePrefix === false) await sequence.clearHistory();
+      return await scoreOnSequence(sequence, items);
+    } catch (error) {
+      failed = true;
+      throw error;
+    } finally {
+      // After an engine error the cached tokens may not match the KV cache: start afresh.
+      if (failed) await sequence.clearHistory().catch(() => undefined);
+      this.release(sequence);
+    }
   }
 
   async close(): Promise<void> {

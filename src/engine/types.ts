@@ -60,6 +60,26 @@ export type GenerationEvent =
   | { type: 'text-delta'; text: string; logprobs?: TokenLogprob[] }
   | { type: 'finish'; finishReason: FinishReason; usage: Usage };
 
+/** How likely a continuation is after a prompt. */
+export interface ContinuationScore {
+  /** Sum of the log-probabilities of the continuation's tokens (natural log). */
+  logprob: number;
+  /** How many tokens the continuation took. */
+  tokens: number;
+  /** True when each of its tokens was the most likely next token. */
+  greedy: boolean;
+}
+
+/** Options for scoring continuations. */
+export interface ScoreOptions {
+  /**
+   * Reuse the tokens a sequence already holds when the prompt starts with them (default true);
+   * false evaluates every prompt from scratch, as a baseline for benchmarks.
+   */
+  reusePrefix?: boolean;
+  signal?: AbortSignal;
+}
+
 /** A loaded model with a context split into sequences, one per concurrent request. */
 export interface EngineModel {
   /** The file name without `.gguf`. */
@@ -77,6 +97,15 @@ export interface EngineModel {
   complete(prompt: string, options?: GenerateOptions): AsyncIterable<GenerationEvent>;
   /** Number of tokens the text encodes to. */
   countTokens(text: string): Promise<number>;
+  /**
+   * Log-likelihood of each continuation after a raw prompt (no chat template), the prompt
+   * evaluated once. Fails with `context_length_exceeded` when prompt and continuation don't fit.
+   */
+  scoreContinuations(
+    prompt: string,
+    continuations: readonly string[],
+    options?: ScoreOptions,
+  ): Promise<ContinuationScore[]>;
   /** Free the model and its context. */
   close(): Promise<void>;
 }

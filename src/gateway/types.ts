@@ -4,14 +4,19 @@ export type {
   ChatMessage,
   ChatRequest,
   CompletionRequest,
+  ContinuationScore,
   FinishReason,
   GenerationRequest,
+  Provider,
+  ScoreRequest,
   StreamPart,
   TokenLogprob,
   Usage,
 } from './providers/types.js';
 export { messageText } from './providers/types.js';
 export type { Forwarded, StartedStream } from './gateway.js';
+export type { Gateway } from './gateway.js';
+export type { ModelRoute } from './model-catalog.js';
 export { listUpstreamModels, maxListedModels } from './providers/openai-models.js';
 export type {
   Endpoint,

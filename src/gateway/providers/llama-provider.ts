@@ -12,8 +12,10 @@ import {
   messageText,
   type ChatRequest,
   type CompletionRequest,
+  type ContinuationScore,
   type GenerationRequest,
   type Provider,
+  type ScoreRequest,
   type StreamPart,
 } from './types.js';
 
@@ -57,6 +59,14 @@ export class LlamaProvider implements Provider {
   async *complete(request: CompletionRequest): AsyncIterable<StreamPart> {
     const model = await this.model();
     yield* model.complete(request.prompt, engineOptions(request));
+  }
+
+  async scoreContinuations(request: ScoreRequest): Promise<ContinuationScore[]> {
+    const model = await this.model();
+    return model.scoreContinuations(request.prompt, request.continuations, {
+      reusePrefix: request.reusePrefix,
+      signal: request.signal,
+    });
   }
 
   async close(): Promise<void> {

@@ -1,12 +1,13 @@
 // The one interface every provider adapter implements. Provider wire formats stop at the
 // adapter: the gateway and the HTTP edge see only these typed parts.
 import type {
+  ContinuationScore,
   FinishReason as EngineFinishReason,
   TokenLogprob,
   Usage,
 } from '../../engine/types.js';
 
-export type { TokenLogprob, Usage };
+export type { ContinuationScore, TokenLogprob, Usage };
 
 /** Why a generation ended, across providers. */
 export type FinishReason = EngineFinishReason | 'tool_calls' | 'content_filter';
@@ -46,6 +47,15 @@ export interface ChatRequest extends GenerationRequest {
 /** A raw text completion request (no chat template). */
 export interface CompletionRequest extends GenerationRequest {
   prompt: string;
+}
+
+/** Continuations to score after a raw prompt (no chat template). */
+export interface ScoreRequest {
+  prompt: string;
+  continuations: readonly string[];
+  /** Reuse cached prompt prefixes (default true); false is a benchmark's baseline. */
+  reusePrefix?: boolean;
+  signal?: AbortSignal;
 }
 
 /** What a provider streams: text as it comes, then exactly one `finish`. */
@@ -115,6 +125,11 @@ export interface Provider {
   chat(request: ChatRequest): AsyncIterable<StreamPart>;
   /** Stream a raw text completion, where the provider supports it. */
   complete?(request: CompletionRequest): AsyncIterable<StreamPart>;
+  /**
+   * Log-likelihood of each continuation after the prompt, where the provider reads the model
+   * directly (the embedded engine); evaluation prefers it to reading top logprobs.
+   */
+  scoreContinuations?(request: ScoreRequest): Promise<ContinuationScore[]>;
   /** Free what the provider holds (loaded models, connections). */
   close(): Promise<void>;
 }

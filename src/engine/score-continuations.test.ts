@@ -1,0 +1,68 @@
+// Continuation scoring on the real llama.cpp with the shared tiny model: the scores must agree
+// with what generation reports, with and without a reused prefix, and chain over tokens.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isSalonError } from '../lib/errors.js';
+import { loadModel } from './llama-engine.js';
+import { tinyModelPath } from './test-model.js';
+import type { EngineModel } from './types.js';
+
+const modelFile = tinyModelPath();
+const prompt =
+  'The following are multiple choice questions (with answers) about anatomy.\n\n' +
+  'Which bone is the longest?\nA. Femur\nB. Tibia\nC. Ulna\nD. Rib\nAnswer:';
+const letters = [' A', ' B', ' C', ' D'];
+
+describe.skipIf(!modelFile)('scoreContinuations on the tiny model', () => {
+  let model: EngineModel;
+  beforeAll(async () => {
+    model = await loadModel(modelFile!, { contextSize: 512, sequences: 2, threads: 1 });
+  });
+  afterAll(async () => {
+    await model?.close();
+  });
+
+  it('gives the greedy token the log-probability generation reports for it', async () => {
+    let generated = '';
+    let reported = Number.NaN;
+    for await (const event of model.complete(prompt, {
+      temperature: 0,
+      maxTokens: 1,
+      logprobs: true,
+    })) {
+      if (event.type === 'text-delta' && event.logprobs?.[0]) {
+        generated += event.text;
+        reported = event.logprobs[0].logprob;
+      }
+    }
+    expect(generated.length).toBeGreaterThan(0);
+    const [score] = await model.scoreContinuations(prompt, [generated]);
+    expect(score!.tokens).toBe(1);
+    expect(score!.greedy).toBe(true);
+    expect(score!.logprob).toBeCloseTo(reported, 4);
+  });
+
+  it('scores the same with the prefix reused as from scratch, and the letters differ', async () => {
+    const fresh = await model.scoreContinuations(prompt, letters, { reusePrefix: false });
+    const reused = await model.scoreContinuations(prompt, letters);
+    expect(reused.map((score) => score.tokens)).toEqual([1, 1, 1, 1]);
+    reused.forEach((score, index) => expect(score.logprob).toBeCloseTo(fresh[index]!.logprob, 4));
+    expect(new Set(fresh.map((score) => score.logprob.toFixed(6))).size).toBe(4);
+    for (const score of fresh) expect(score.logprob).toBeLessThan(0);
+  });
+
+  it('sums the log-probabilities of a continuation of several tokens', async () => {
+    const [both] = await model.scoreContinuations(prompt, [' A. Femur']);
+    const [first] = await model.scoreContinuations(prompt, [' A']);
+    const [rest] = await model.scoreContinuations(`${prompt} A`, ['. Femur']);
+    expect(both!.tokens).toBe(first!.tokens + rest!.tokens);
+    expect(both!.logprob).toBeCloseTo(first!.logprob + rest!.logprob, 3);
+  });
+
+  it('refuses a prompt longer than the context with context_length_exceeded', async () => {
+    const long = 'word '.repeat(600) + prompt;
+    const error: unknown = await model.scoreContinuations(long, letters).catch((e) => e);
+    expect(isSalonError(error) && error.code).toBe('context_length_exceeded');
+    // The model still scores afterwards: no sequence was lost.
+    expect(await model.scoreContinuations(prompt, letters)).toHaveLength(4);
+  });
+});
