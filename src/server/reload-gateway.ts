@@ -6,11 +6,21 @@ import { listLocalModels } from '../engine/local-models.js';
 import type { Gateway, ReloadSummary } from '../gateway/gateway.js';
 import { buildCatalog } from '../gateway/model-catalog.js';
 import { modelsDir } from './runtime.js';
+import type { V1Governance } from './v1-governance.js';
 
-/** Serves salon.yaml (read again) and the model files now on disk; throws a ConfigError for a bad file. */
-export async function reloadGateway(settings: Settings, gateway: Gateway): Promise<ReloadSummary> {
+/**
+ * Serves salon.yaml (read again) and the model files now on disk, and applies its `limits`;
+ * throws a ConfigError for a bad file, having changed nothing.
+ */
+export async function reloadGateway(
+  settings: Settings,
+  gateway: Gateway,
+  governance: Pick<V1Governance, 'setLimits'>,
+): Promise<ReloadSummary> {
   const config = settings.configFile ? loadConfigFile(settings.configFile) : settings.config;
   const localModels = await listLocalModels(modelsDir(settings.dataDir));
   const catalog = buildCatalog(config, { modelFile: settings.modelFile, localModels });
-  return gateway.reload(catalog, config.router);
+  const summary = gateway.reload(catalog, config.router);
+  governance.setLimits(config.limits);
+  return summary;
 }

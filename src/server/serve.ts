@@ -35,7 +35,7 @@ export async function serve(
     })());
   const reload = async () => {
     try {
-      const summary = await reloadGateway(settings, runtime.gateway);
+      const summary = await reloadGateway(settings, runtime.gateway, runtime.governance);
       console.error(
         `Reloaded: providers added [${summary.added.join(', ')}], changed [${summary.changed.join(', ')}], removed [${summary.removed.join(', ')}]`,
       );

@@ -42,7 +42,7 @@ export async function adminRoutes(app: FastifyInstance, context: ServerContext):
 
   app.post('/api/admin/reload', async () => {
     try {
-      const summary = await reloadGateway(context.settings, context.gateway);
+      const summary = await reloadGateway(context.settings, context.gateway, context.governance);
       return { reloaded: true, providers: summary };
     } catch (error) {
       // The file is the admin's input here: a bad one is a 400 naming the key, as at start.
