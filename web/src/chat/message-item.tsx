@@ -70,7 +70,7 @@ export const MessageItem = memo(function MessageItem({
         <div className="user-text">{text}</div>
       ) : (
         <>
-          <MarkdownView text={text} />
+          <MarkdownView text={text} final={!streaming} />
           {streaming && text === '' ? <span className="typing" aria-hidden="true" /> : null}
         </>
       )}
