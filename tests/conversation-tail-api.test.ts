@@ -1,6 +1,7 @@
 // GET /api/conversations/:id?tail=N (docs/web-api.md): the end of the selected branch that the
 // web UI paints first, on both dialects: the branch's last N messages with their siblings,
 // the leaf, and whether anything was left out; another user's conversation stays a 404.
+import { brotliDecompressSync } from 'node:zlib';
 import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Conversation } from '../src/chat/conversation-record.js';
@@ -33,6 +34,7 @@ describe.each(targets)('conversation tail on $dialect', (target) => {
   // u1 → a1 → u2 → a2 → u3 → a3
   //                          └→ a3b (regenerated: selected)
   const ids: Record<string, string> = {};
+  const runIds: string[] = [];
 
   const call = (who: SignedIn, method: string, url: string, payload?: object) =>
     t.app.inject({
@@ -69,6 +71,7 @@ describe.each(targets)('conversation tail on $dialect', (target) => {
         201,
       );
       await finish(posted.runId);
+      runIds.push(posted.runId);
       ids[`u${turn}`] = posted.userMessage.id;
       ids[`a${turn}`] = posted.assistantMessage.id;
       parentId = posted.assistantMessage.id;
@@ -117,6 +120,31 @@ describe.each(targets)('conversation tail on $dialect', (target) => {
     expect(whole.complete).toBe(true);
     expect(names(whole.messages)).toEqual(['u1', 'a1', 'u2', 'a2', 'u3', 'a3', 'a3b']);
     expect(whole.leafId).toBe(ids.a3b);
+  });
+
+  it('compresses the answer for a browser that accepts brotli, and never the run events', async () => {
+    const url = `/api/conversations/${conversation.id}`;
+    const plain = await call(ada, 'GET', url);
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    const compressed = await t.app.inject({
+      method: 'GET',
+      url,
+      headers: { ...ada.headers, 'accept-encoding': 'gzip, deflate, br' },
+    });
+    expect(compressed.statusCode).toBe(200);
+    expect(compressed.headers['content-encoding']).toBe('br');
+    expect(compressed.rawPayload.length).toBeLessThan(plain.rawPayload.length);
+    expect(JSON.parse(brotliDecompressSync(compressed.rawPayload).toString('utf8'))).toEqual(
+      plain.json(),
+    );
+    const events = await t.app.inject({
+      method: 'GET',
+      url: `/api/runs/${runIds[0]}/events`,
+      headers: { ...ada.headers, 'accept-encoding': 'gzip, br' },
+    });
+    expect(events.headers['content-type']).toMatch(/^text\/event-stream/);
+    expect(events.headers['content-encoding']).toBeUndefined();
+    expect(events.body).toContain('event: finish');
   });
 
   it('answers 404 for another user’s conversation and 400 for a bad tail', async () => {

@@ -1,5 +1,6 @@
 // The web UI's API (docs/web-api.md). Session hooks come first: every route after them sees
 // `request.user` and is behind the CSRF rule.
+import fastifyCompress from '@fastify/compress';
 import type { FastifyInstance } from 'fastify';
 import type { ServerContext } from '../../context.js';
 import { authRoutes } from './auth.js';
@@ -19,6 +20,10 @@ import { userRoutes } from './users.js';
 
 /** Registers every /api route on `app` (an encapsulated scope). */
 export async function apiRoutes(app: FastifyInstance, context: ServerContext): Promise<void> {
+  // Answers go out brotli- or gzip-compressed when the browser accepts it: a conversation of
+  // 2,000 messages is 1.6 MB of JSON. Run events stream over a hijacked reply, which this never
+  // touches. Compressed request bodies are refused as before, so bodyLimit bounds what is parsed.
+  await app.register(fastifyCompress, { globalDecompression: false, encodings: ['br', 'gzip'] });
   await sessionHooks(app, context);
   authRoutes(app, context);
   userRoutes(app, context);
