@@ -13,6 +13,43 @@ export function endpointOf(url: string | undefined): FakeEndpoint {
   return 'completion';
 }
 
+/** One token of a scripted reply with its log-probability and top alternatives. */
+export interface FakeTokenLogprob {
+  token: string;
+  logprob: number;
+  /** Alternatives (the token itself included, where wanted) and their log-probabilities. */
+  top?: Record<string, number>;
+}
+
+/**
+ * The `logprobs` field of a choice carrying these tokens: chat's `{content: [...]}`, or the
+ * legacy `{tokens, token_logprobs, top_logprobs}` of `/v1/completions`.
+ */
+export function logprobsField(endpoint: FakeEndpoint, tokens: FakeTokenLogprob[]): unknown {
+  if (endpoint === 'chat') {
+    return {
+      content: tokens.map(({ token, logprob, top = {} }) => ({
+        token,
+        logprob,
+        bytes: [...Buffer.from(token)],
+        top_logprobs: Object.entries(top).map(([alternative, value]) => ({
+          token: alternative,
+          logprob: value,
+          bytes: [...Buffer.from(alternative)],
+        })),
+      })),
+    };
+  }
+  return {
+    tokens: tokens.map(({ token }) => token),
+    token_logprobs: tokens.map(({ logprob }) => logprob),
+    top_logprobs: tokens.map(({ top }) => top ?? {}),
+    text_offset: tokens.map((_, index) =>
+      tokens.slice(0, index).reduce((sum, { token }) => sum + token.length, 0),
+    ),
+  };
+}
+
 /** Splits `text` into at most `count` pieces of equal length (the last may be shorter). */
 export function split(text: string, count: number): string[] {
   const size = Math.max(1, Math.ceil(text.length / count));
@@ -31,12 +68,16 @@ export function deltaChunk(
   endpoint: FakeEndpoint,
   piece: string,
   extra: Record<string, unknown> = {},
+  logprobs?: FakeTokenLogprob[],
 ): unknown {
   const choice =
     endpoint === 'chat'
       ? { index: 0, delta: { content: piece, ...extra }, finish_reason: null }
       : { index: 0, text: piece, finish_reason: null };
-  return { ...envelope(endpoint, true), choices: [choice] };
+  const withLogprobs = logprobs
+    ? { ...choice, logprobs: logprobsField(endpoint, logprobs) }
+    : choice;
+  return { ...envelope(endpoint, true), choices: [withLogprobs] };
 }
 
 /** Token counts of a reply sent in `pieces` (7 prompt tokens, one per piece). */
@@ -62,8 +103,9 @@ export function completionBody(
   text: string,
   pieces: string[],
   extra: Record<string, unknown> = {},
+  logprobs?: FakeTokenLogprob[],
 ): unknown {
-  const choice =
+  const plain =
     endpoint === 'chat'
       ? {
           index: 0,
@@ -71,6 +113,7 @@ export function completionBody(
           finish_reason: 'stop',
         }
       : { index: 0, text, finish_reason: 'stop' };
+  const choice = logprobs ? { ...plain, logprobs: logprobsField(endpoint, logprobs) } : plain;
   return { ...envelope(endpoint, false), choices: [choice], usage: usageOf(pieces) };
 }
 

@@ -12,7 +12,10 @@ import {
   split,
   streamEnd,
   type FakeEndpoint,
+  type FakeTokenLogprob,
 } from './fake-openai-wire.js';
+
+export type { FakeEndpoint, FakeTokenLogprob };
 
 /**
  * What the fake does with one request (chat, text completion or embeddings). Streaming kinds
@@ -33,6 +36,16 @@ export type FakeBehaviour =
       chunkDelayMs?: number;
       /** Fields merged into every streamed chat delta and the non-streamed chat message. */
       extra?: Record<string, unknown>;
+      /**
+       * Token log-probabilities, sent when the request asked for `logprobs`: the reply is then
+       * these tokens, one chunk each (`text` and `chunks` are ignored).
+       */
+      logprobs?: FakeTokenLogprob[];
+    }
+  /** Answers with the behaviour computed from the request (e.g. a scripted model's answer). */
+  | {
+      kind: 'respond';
+      to: (body: Record<string, unknown>, endpoint: FakeEndpoint) => FakeBehaviour;
     }
   /** An error status with OpenAI's error body; `headers` add e.g. `Retry-After`. */
   | { kind: 'status'; status: number; message?: string; headers?: Record<string, string> }
@@ -130,6 +143,8 @@ async function answer(behaviour: FakeBehaviour, exchange: Exchange): Promise<voi
     case 'slow':
       if (!(await wait(behaviour.delayMs, response))) return;
       return answer(behaviour.then ?? defaultReply, exchange);
+    case 'respond':
+      return answer(behaviour.to(body, endpoint), exchange);
     case 'garbage':
       if (!streaming) {
         response.writeHead(200, { 'content-type': 'application/json' });
@@ -137,16 +152,19 @@ async function answer(behaviour: FakeBehaviour, exchange: Exchange): Promise<voi
       }
       response.writeHead(200, { 'content-type': 'text/event-stream' });
       return void response.end('data: {not json\n\ndata: <html>502 Bad Gateway</html>\n\n');
-    case 'reply':
+    case 'reply': {
       if (endpoint === 'embeddings') return sendJson(response, embeddingsBody(body));
+      const logprobs = wantsLogprobs(body) ? behaviour.logprobs : undefined;
+      const text = logprobs ? logprobs.map(({ token }) => token).join('') : behaviour.text;
       if (!streaming) {
-        const pieces = split(behaviour.text, behaviour.chunks ?? 3);
+        const pieces = logprobs ? text.split('') : split(text, behaviour.chunks ?? 3);
         return sendJson(
           response,
-          completionBody(endpoint, behaviour.text, pieces, behaviour.extra),
+          completionBody(endpoint, text, pieces, behaviour.extra, logprobs),
         );
       }
-      return streamReply(behaviour, exchange);
+      return streamReply(behaviour, exchange, logprobs);
+    }
     case 'stall':
     case 'cut':
     case 'stream-error':
@@ -157,15 +175,24 @@ async function answer(behaviour: FakeBehaviour, exchange: Exchange): Promise<voi
 async function streamReply(
   behaviour: Extract<FakeBehaviour, { kind: 'reply' }>,
   { response, endpoint }: Exchange,
+  logprobs?: FakeTokenLogprob[],
 ): Promise<void> {
-  const pieces = split(behaviour.text, behaviour.chunks ?? 3);
+  const pieces = logprobs
+    ? logprobs.map(({ token }) => token)
+    : split(behaviour.text, behaviour.chunks ?? 3);
   startStream(response);
   if (!(await wait(behaviour.firstChunkDelayMs ?? 0, response))) return;
   for (const [index, piece] of pieces.entries()) {
     if (index > 0 && !(await wait(behaviour.chunkDelayMs ?? 0, response))) return;
-    response.write(frame(deltaChunk(endpoint, piece, behaviour.extra)));
+    const tokenLogprobs = logprobs && [logprobs[index]!];
+    response.write(frame(deltaChunk(endpoint, piece, behaviour.extra, tokenLogprobs)));
   }
   response.end(streamEnd(pieces));
+}
+
+/** Chat asks with `logprobs: true`, text completion with a number (of top alternatives). */
+function wantsLogprobs(body: Record<string, unknown>): boolean {
+  return body.logprobs === true || typeof body.logprobs === 'number';
 }
 
 async function failMidway(

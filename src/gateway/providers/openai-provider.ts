@@ -32,11 +32,17 @@ interface WireLogprob {
   bytes?: number[] | null;
   top_logprobs?: Array<{ token: string; logprob: number; bytes?: number[] | null }>;
 }
+/** `/v1/completions`' logprobs shape (OpenAI's legacy one; vLLM and llama-server send it too). */
+interface LegacyWireLogprobs {
+  tokens?: string[];
+  token_logprobs?: Array<number | null>;
+  top_logprobs?: Array<Record<string, number> | null> | null;
+}
 interface WireChoice {
   delta?: { content?: string | null };
   text?: string;
   finish_reason?: string | null;
-  logprobs?: { content?: WireLogprob[] | null } | null;
+  logprobs?: ({ content?: WireLogprob[] | null } & LegacyWireLogprobs) | null;
 }
 
 /** Time limits in seconds when neither the provider nor `router.timeouts` sets them. */
@@ -137,7 +143,12 @@ export class OpenAIProvider implements Provider {
       const choice = chunk.json?.choices?.[0] as WireChoice | undefined;
       const text = choice?.delta?.content ?? choice?.text;
       if (text) {
-        yield { type: 'text-delta', text, logprobs: mapLogprobs(choice?.logprobs?.content) };
+        const logprobs = choice?.logprobs;
+        yield {
+          type: 'text-delta',
+          text,
+          logprobs: logprobs?.content ? mapLogprobs(logprobs.content) : mapLegacyLogprobs(logprobs),
+        };
       }
       if (choice?.finish_reason) finishReason = choice.finish_reason as FinishReason;
       if (chunk.usage) usage = chunk.usage;
@@ -405,6 +416,19 @@ function mapLogprobs(content: WireLogprob[] | null | undefined): TokenLogprob[] 
       logprob: top.logprob,
       bytes: top.bytes ?? [...Buffer.from(top.token)],
     })),
+  }));
+}
+
+function mapLegacyLogprobs(
+  logprobs: LegacyWireLogprobs | null | undefined,
+): TokenLogprob[] | undefined {
+  return logprobs?.tokens?.map((token, index) => ({
+    token,
+    logprob: logprobs.token_logprobs?.[index] ?? 0,
+    bytes: [...Buffer.from(token)],
+    topLogprobs: Object.entries(logprobs.top_logprobs?.[index] ?? {})
+      .sort(([, a], [, b]) => b - a)
+      .map(([top, logprob]) => ({ token: top, logprob, bytes: [...Buffer.from(top)] })),
   }));
 }
 
