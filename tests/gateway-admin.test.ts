@@ -17,14 +17,17 @@ afterEach(async () => {
 
 async function call(
   app: GatewayApp,
-  method: 'GET' | 'POST',
+  method: 'GET' | 'POST' | 'DELETE',
   url: string,
   body?: unknown,
   key = app.apiKey,
 ) {
   const response = await request(app.baseURL.replace(/\/v1$/, '') + url, {
     method,
-    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+    headers: {
+      authorization: `Bearer ${key}`,
+      ...(body !== undefined && { 'content-type': 'application/json' }),
+    },
     ...(body !== undefined && { body: JSON.stringify(body) }),
   });
   const text = await response.body.text();
@@ -52,7 +55,7 @@ models:
 router:
   retries: 1
   backoff: { initial_ms: 1, max_ms: 10 }
-  breaker: { failures: 2, cooldown: 0.4 }
+  breaker: { failures: 2, cooldown: 3 }
 `);
     opened.push(app);
 
@@ -76,7 +79,7 @@ router:
     expect(flaky.requests).toHaveLength(2);
 
     // After the cool-down one trial reaches `flaky`; it now works, so the breaker closes.
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    await new Promise((resolve) => setTimeout(resolve, 3_100));
     flaky.script = [{ kind: 'reply', text: 'recovered' }];
     const trial = await call(app, 'POST', '/v1/chat/completions', chat());
     expect(trial.headers['x-salon-target']).toBe('flaky');
@@ -167,5 +170,50 @@ models:
       /providers\.three\.type: unknown provider type 'bedrock'/,
     );
     expect(await answer()).toBe('second');
+  });
+
+  it('creates a virtual key with its models, rate and expiry, lists its usage, and revokes it', async () => {
+    const upstream = await startFakeOpenAI();
+    opened.push(upstream);
+    const app = await startGatewayApp(`providers:
+  up: { type: openai, base_url: '${upstream.url}' }
+models:
+  - { name: chat, targets: [{ provider: up }] }
+  - { name: other, targets: [{ provider: up }] }
+`);
+    opened.push(app);
+    const bad = await call(app, 'POST', '/api/admin/keys', { name: 'team', rpm: -1 });
+    expect(bad.status).toBe(400);
+    expect(bad.json.error.param).toBe('rpm');
+
+    const created = await call(app, 'POST', '/api/admin/keys', {
+      name: 'team',
+      models: ['chat'],
+      rpm: 1,
+      expiresAt: new Date(Date.now() + 86_400_000).toISOString(),
+    });
+    expect(created.status).toBe(201);
+    const key: string = created.json.key;
+    expect(created.json.record.limits).toMatchObject({ models: ['chat'], rpm: 1 });
+
+    const use = (model: string) => call(app, 'POST', '/v1/chat/completions', chat(model), key);
+    expect((await use('other')).status).toBe(403);
+    expect((await use('chat')).status).toBe(200);
+    const limited = await use('chat');
+    expect(limited.status).toBe(429);
+    expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
+
+    // The ledger is written in batches, a few hundred ms after the requests.
+    const listTeam = async () => {
+      const listed = await call(app, 'GET', '/api/admin/keys');
+      expect(JSON.stringify(listed.json)).not.toContain(key);
+      return listed.json.data.find((k: { id: string }) => k.id === created.json.record.id);
+    };
+    await expect.poll(async () => (await listTeam()).usageThisMonth.requests).toBe(3);
+    const team = await listTeam();
+
+    expect((await call(app, 'DELETE', `/api/admin/keys/${team.id}`)).status).toBe(200);
+    expect((await use('chat')).status).toBe(401);
+    expect((await call(app, 'DELETE', '/api/admin/keys/key_nope')).status).toBe(404);
   });
 });

@@ -9,6 +9,7 @@ import { badRequest, forbidden, isConfigError, unauthorized } from '../../../lib
 import type { ServerContext } from '../../context.js';
 import { reloadGateway } from '../../reload-gateway.js';
 import { requireRole, sessionHooks } from '../api/session-hooks.js';
+import { adminKeyRoutes } from './keys.js';
 
 /** Registers every /api/admin route on `app` (an encapsulated scope). */
 export async function adminRoutes(app: FastifyInstance, context: ServerContext): Promise<void> {
@@ -39,6 +40,8 @@ export async function adminRoutes(app: FastifyInstance, context: ServerContext):
   }));
 
   app.get('/api/admin/targets', async () => ({ data: context.gateway.health().targets }));
+
+  adminKeyRoutes(app, context);
 
   app.post('/api/admin/reload', async () => {
     try {

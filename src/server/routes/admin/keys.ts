@@ -1,0 +1,63 @@
+// Virtual keys from the admin API: create one with its allowed models, rates, budget and
+// expiry (the key is shown once), list them with this month's usage, revoke one.
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { usageSummary } from '../../../governance/usage-summary.js';
+import {
+  createApiKey,
+  listApiKeys,
+  revokeApiKey,
+  type ApiKey,
+} from '../../../identity/api-keys.js';
+import { notFound } from '../../../lib/errors.js';
+import { parseBody } from '../../../lib/parse-body.js';
+import type { ServerContext } from '../../context.js';
+
+const createKeyBody = z.strictObject({
+  name: z.string(),
+  userId: z.string().optional(),
+  /** ISO 8601 date-time. */
+  expiresAt: z.iso.datetime({ offset: true }).optional(),
+  models: z.array(z.string()).optional(),
+  rpm: z.number().optional(),
+  tpm: z.number().optional(),
+  budgetTokens: z.number().optional(),
+  budgetUsd: z.number().optional(),
+  budgetPeriod: z.enum(['day', 'month']).optional(),
+});
+
+/** Registers /api/admin/keys. */
+export function adminKeyRoutes(app: FastifyInstance, context: ServerContext): void {
+  const db = context.store.db;
+
+  app.get('/api/admin/keys', async () => {
+    const now = new Date();
+    const monthStart = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1));
+    const keys = await listApiKeys(db);
+    const data = await Promise.all(
+      keys.map(async (key) => ({
+        ...key,
+        usageThisMonth: await usageSummary(db, { apiKeyId: key.id, since: monthStart }),
+      })),
+    );
+    return { data };
+  });
+
+  app.post('/api/admin/keys', async (request, reply) => {
+    const { name, userId, expiresAt, ...limits } = parseBody(createKeyBody, request.body);
+    const { key, record } = await createApiKey(db, {
+      name,
+      userId,
+      expiresAt: expiresAt ? new Date(expiresAt) : undefined,
+      limits,
+    });
+    reply.status(201);
+    return { key, record };
+  });
+
+  app.delete<{ Params: { id: string } }>('/api/admin/keys/:id', async (request) => {
+    const revoked: ApiKey | undefined = await revokeApiKey(db, request.params.id);
+    if (!revoked) throw notFound('No API key has this id.', 'key_not_found');
+    return revoked;
+  });
+}
