@@ -202,6 +202,19 @@ describe.runIf(run)('OpenAI-compatible API on the embedded engine', () => {
     expect([promptTokens, promptTokens + 1]).toContain(completion.usage!.prompt_tokens);
   });
 
+  it('echoes the prompt before the continuation when asked, streamed or not', async () => {
+    const request = { model: 'small', prompt: 'Once upon a time', max_tokens: 4, seed: 3 };
+    const plain = await client.completions.create(request);
+    const echoed = await client.completions.create({ ...request, echo: true });
+    expect(echoed.choices[0]!.text).toBe('Once upon a time' + plain.choices[0]!.text);
+    const stream = await client.completions.create({ ...request, echo: true, stream: true });
+    let text = '';
+    for await (const chunk of stream) text += chunk.choices[0]?.text ?? '';
+    expect(text).toBe(echoed.choices[0]!.text);
+    const both = client.completions.create({ ...request, echo: true, logprobs: 1 });
+    await expect(both).rejects.toMatchObject({ status: 400, param: 'echo' });
+  });
+
   describe('errors in OpenAI’s shape', () => {
     async function post(
       body: unknown,

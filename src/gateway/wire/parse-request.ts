@@ -55,7 +55,7 @@ const completionBody = z.looseObject({
   ...common,
   prompt: z.string({ error: 'prompt must be a string' }),
   logprobs: z.number().int().min(0).max(20).nullish(),
-  echo: z.literal(false, { error: 'echo is not supported' }).nullish(),
+  echo: z.boolean().nullish(),
 });
 
 /** What the HTTP edge needs besides the provider request. */
@@ -63,6 +63,8 @@ export interface ParsedRequest<R> {
   model: string;
   stream: boolean;
   includeUsage: boolean;
+  /** Text completions with `echo`: the prompt, written before the generated text. */
+  echo?: string;
   request: R;
 }
 
@@ -87,9 +89,17 @@ export function parseChatBody(body: unknown): ParsedRequest<ChatRequest> {
 
 /** Parses a legacy /v1/completions body or throws a 400 naming the bad field. */
 export function parseCompletionBody(body: unknown): ParsedRequest<CompletionRequest> {
-  const { prompt, logprobs, echo: _echo, ...rest } = parseBody(completionBody, body);
+  const { prompt, logprobs, echo, ...rest } = parseBody(completionBody, body);
+  if (echo && logprobs != null) {
+    // The prompt's own token log-probabilities would be needed; generation does not compute them.
+    throw badRequest(
+      'echo together with logprobs is not supported on this model: ask for one or the other',
+      'echo',
+    );
+  }
   return {
     ...edge(rest),
+    echo: echo ? prompt : undefined,
     request: {
       ...generation(rest),
       prompt,

@@ -61,9 +61,11 @@ export async function forwardTyped(
     const writer = chat
       ? new ChatChunkWriter(id, created, modelName, parsed.includeUsage)
       : new TextChunkWriter(id, created, modelName);
-    return { kind: 'stream', chunks: encode(first, iterator, writer, parsed.includeUsage) };
+    const chunks = encode(first, iterator, writer, parsed.includeUsage, parsed.echo);
+    return { kind: 'stream', chunks };
   }
   const result = await collect(first, iterator);
+  if (parsed.echo) result.text = parsed.echo + result.text;
   const json = chat
     ? {
         id,
@@ -116,9 +118,11 @@ async function* encode(
   iterator: AsyncIterator<StreamPart>,
   writer: ChunkWriter,
   includeUsage: boolean,
+  echo: string | undefined,
 ): AsyncGenerator<WireChunk> {
   try {
     if (writer.role) yield { frame: writer.role(), content: false };
+    if (echo) yield { frame: writer.delta(echo), content: false };
     for (let next = first; !next.done; next = await iterator.next()) {
       const part = next.value;
       if (part.type === 'text-delta') {
