@@ -17,7 +17,7 @@ export interface Conversation {
 }
 
 /** Maps a `conversations` row to its record. */
-export function toConversation(row: Selectable<ConversationsTable>): Conversation {
+export function toConversation(row: Omit<Selectable<ConversationsTable>, 'kind'>): Conversation {
   return {
     id: row.id,
     title: row.title,

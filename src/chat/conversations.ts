@@ -1,6 +1,6 @@
 // The conversations repository: every query is scoped by the owner, so another user's
 // conversation id answers 404, exactly like one that does not exist.
-import type { Kysely } from 'kysely';
+import type { Kysely, Updateable } from 'kysely';
 import { badRequest, notFound } from '../lib/errors.js';
 import { newId } from '../lib/ids.js';
 import { toTimestamp, type ConversationsTable, type Database } from '../store/database.js';
@@ -84,6 +84,8 @@ export async function getConversation(
     .selectAll()
     .where('id', '=', id)
     .where('user_id', '=', userId)
+    // An arena battle's conversation is reached through its battle only (models stay hidden).
+    .where('kind', '=', 'chat')
     .executeTakeFirst();
   if (!row) throw notFound(`No conversation with id '${id}'.`, 'conversation_not_found');
   return toConversation(row);
@@ -99,7 +101,7 @@ export async function updateConversation(
   await getConversation(db, userId, id);
   if (changes.folderId) await checkFolder(db, userId, changes.folderId);
   if (changes.selectedLeafId) await checkMessage(db, id, changes.selectedLeafId);
-  const set: Partial<ConversationsTable> = { updated_at: toTimestamp() };
+  const set: Updateable<ConversationsTable> = { updated_at: toTimestamp() };
   if (changes.title !== undefined) set.title = changes.title.trim();
   if (changes.model !== undefined) set.model = changes.model;
   if (changes.systemPrompt !== undefined) set.system_prompt = changes.systemPrompt || null;

@@ -51,6 +51,7 @@ export async function listConversations(
     .selectFrom('conversations')
     .selectAll()
     .where('user_id', '=', userId)
+    .where('kind', '=', 'chat')
     .where('archived', '=', query.archived ? 1 : 0);
   if (query.folderId !== undefined) select = select.where('folder_id', '=', query.folderId);
   if (query.cursor) {

@@ -82,6 +82,8 @@ export async function getOwnedMessage(
     .innerJoin('conversations as c', 'c.id', 'm.conversation_id')
     .where('m.id', '=', messageId)
     .where('c.user_id', '=', userId)
+    // Arena answers get votes, not thumbs, edits or regenerations.
+    .where('c.kind', '=', 'chat')
     .executeTakeFirst();
   if (!row) throw notFound(`No message with id '${messageId}'.`, 'message_not_found');
   return toMessage(row);

@@ -6,6 +6,8 @@
 // - timestamps are ISO 8601 UTC text from `Date#toISOString()` (see `Timestamp`);
 // - booleans are integer 0/1 (SQLite has no boolean type; Postgres reads integers back as numbers).
 
+import type { Generated } from 'kysely';
+
 /**
  * An instant as ISO 8601 UTC text, e.g. `2025-01-31T12:00:00.000Z`. Chosen over bigint ms because
  * it reads the same on both dialects with no driver type parsers (pg returns int8 as a string),
@@ -111,7 +113,12 @@ export interface ConversationsTable {
   updated_at: Timestamp;
   /** When a message was last added; the conversation list is ordered by it. */
   last_activity_at: Timestamp;
+  /** `arena`: a battle's prompt and answers, hidden from the chat (migration 0008). */
+  kind: Generated<ConversationKind>;
 }
+
+/** An ordinary chat, or the conversation behind an arena battle. */
+export type ConversationKind = 'chat' | 'arena';
 
 /** Who wrote a message. */
 export type MessageRole = 'user' | 'assistant' | 'system';
@@ -204,6 +211,27 @@ export interface UsageEventsTable {
   error_code: string | null;
 }
 
+/** `arena_battles`: one prompt answered by two anonymous models, sides `a` and `b`. */
+export interface ArenaBattlesTable {
+  id: string;
+  user_id: string;
+  /** The `arena` conversation holding the prompt and both answers. */
+  conversation_id: string;
+  model_a: string;
+  model_b: string;
+  message_a_id: string;
+  message_b_id: string;
+  created_at: Timestamp;
+}
+
+/** `arena_votes`: at most one vote per battle, by its user. */
+export interface ArenaVotesTable {
+  battle_id: string;
+  user_id: string;
+  outcome: 'a' | 'b' | 'tie' | 'both_bad';
+  created_at: Timestamp;
+}
+
 /** Every table Salon stores. */
 export interface Database {
   users: UsersTable;
@@ -218,6 +246,8 @@ export interface Database {
   settings: SettingsTable;
   providers: ProvidersTable;
   usage_events: UsageEventsTable;
+  arena_battles: ArenaBattlesTable;
+  arena_votes: ArenaVotesTable;
 }
 
 /** The stored form of an instant (defaults to now). */

@@ -42,7 +42,10 @@ export async function searchMessagesPostgres(
       limit ${query.limit}
     ) hits
     join messages m on m.id = hits.id
+    -- Arena battles (kind 'arena') are not chats: their hits are dropped here, after the limit,
+    -- so a page may hold fewer hits when the user's arena prompts match too.
     join conversations c on c.id = m.conversation_id and c.user_id = ${query.userId}
+      and c.kind = 'chat'
     order by hits.created_at desc, hits.id desc`.execute(db);
   return result.rows.map((row) => ({
     conversationId: row.conversation_id,

@@ -41,7 +41,7 @@ export async function searchMessagesSqlite(
     from messages_fts
     cross join messages m on m.rowid = messages_fts.rowid
     cross join conversations c on c.id = m.conversation_id
-    where messages_fts match ${owned} and c.user_id = ${query.userId}
+    where messages_fts match ${owned} and c.user_id = ${query.userId} and c.kind = 'chat'
     order by messages_fts.rowid desc
     limit ${query.limit}`.execute(db);
   return result.rows.map((row) => ({

@@ -3,11 +3,13 @@
 import fastifyCompress from '@fastify/compress';
 import type { FastifyInstance } from 'fastify';
 import type { ServerContext } from '../../context.js';
+import { arenaRoutes } from './arena.js';
 import { authRoutes } from './auth.js';
 import { conversationRoutes } from './conversations.js';
 import { exportRoutes } from './export.js';
 import { feedbackRoutes } from './feedback.js';
 import { folderRoutes } from './folders.js';
+import { leaderboardRoutes } from './leaderboard.js';
 import { messageRoutes } from './messages.js';
 import { modelRoutes } from './models.js';
 import { providerRoutes } from './providers.js';
@@ -38,4 +40,6 @@ export async function apiRoutes(app: FastifyInstance, context: ServerContext): P
   shareRoutes(app, context);
   exportRoutes(app, context);
   folderRoutes(app, context);
+  arenaRoutes(app, context);
+  leaderboardRoutes(app, context);
 }
