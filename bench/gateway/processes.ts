@@ -41,23 +41,7 @@ export async function startMock(): Promise<BenchProcess> {
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   const output = capture(child);
-  const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`mock upstream did not start:\n${output()}`)),
-      30_000,
-    );
-    child.stdout!.on('data', () => {
-      const match = /\{"port":(\d+)\}/.exec(output());
-      if (match) {
-        clearTimeout(timer);
-        resolve(Number(match[1]));
-      }
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`mock upstream exited with ${code}:\n${output()}`));
-    });
-  });
+  const port = Number((await waitFor(child, output, /\{"port":(\d+)\}/, 'mock upstream'))[1]);
   return { origin: `http://127.0.0.1:${port}`, pid: child.pid!, output, stop: () => stop(child) };
 }
 
@@ -90,6 +74,7 @@ export async function startSalonGateway(
   const created = runSalon(['keys', 'create', '--name', 'bench', '--data-dir', dataDir]);
   const apiKey = created.stdout.trim();
   if (created.status !== 0 || !apiKey.startsWith('sk-salon-')) {
+    await rm(dataDir, { recursive: true, force: true });
     throw new Error(`salon keys create failed (${created.status}):\n${created.stderr}`);
   }
   // --cpu-prof is refused in NODE_OPTIONS, so Salon is started here rather than through the
@@ -113,23 +98,13 @@ export async function startSalonGateway(
     { env: withoutSalonVariables(), stdio: ['ignore', 'pipe', 'pipe'] },
   );
   const output = capture(child);
-  const origin = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`salon serve did not start:\n${output()}`)),
-      30_000,
-    );
-    child.stderr!.on('data', () => {
-      const match = /listening on (http:\/\/\S+)/.exec(output());
-      if (match) {
-        clearTimeout(timer);
-        resolve(match[1]!);
-      }
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`salon serve exited with ${code}:\n${output()}`));
-    });
-  });
+  let origin: string;
+  try {
+    origin = (await waitFor(child, output, /listening on (http:\/\/\S+)/, 'salon serve'))[1]!;
+  } catch (error) {
+    await rm(dataDir, { recursive: true, force: true });
+    throw error;
+  }
   return {
     origin,
     pid: child.pid!,
@@ -210,6 +185,39 @@ export async function processCpuMicros(pid: number): Promise<number | undefined>
 
 // USER_HZ: 100 on every Linux build the bench has met; /proc/stat counts in it.
 const clockTicksPerSecond = 100;
+
+/** Waits until the child's output matches `pattern`; stops the child if it never does. */
+async function waitFor(
+  child: ChildProcess,
+  output: () => string,
+  pattern: RegExp,
+  what: string,
+): Promise<RegExpExecArray> {
+  try {
+    return await new Promise<RegExpExecArray>((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new Error(`${what} did not start:\n${output()}`)),
+        30_000,
+      );
+      const check = () => {
+        const match = pattern.exec(output());
+        if (match) {
+          clearTimeout(timer);
+          resolve(match);
+        }
+      };
+      child.stdout?.on('data', check);
+      child.stderr?.on('data', check);
+      child.once('exit', (code) => {
+        clearTimeout(timer);
+        reject(new Error(`${what} exited with ${code}:\n${output()}`));
+      });
+    });
+  } catch (error) {
+    await stop(child);
+    throw error;
+  }
+}
 
 function capture(child: ChildProcess): () => string {
   let text = '';
