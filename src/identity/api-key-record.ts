@@ -2,7 +2,7 @@
 // (about 238 random bits) and only a SHA-256 of the whole key is stored. A fast hash is right
 // here, unlike for passwords: the input is long and uniformly random, so there is nothing to
 // guess and slowing each guess buys nothing, while every request pays for the hash.
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { Selectable } from 'kysely';
 import type { ApiKeysTable } from '../store/database.js';
 import { keyLimitsFromRow, type ApiKeyLimits } from './api-key-limits.js';
@@ -36,7 +36,7 @@ export const apiKeyShape = /^sk-salon-[0-9A-Za-z]{40}$/;
 
 /** The stored digest of a key: SHA-256, lower-case hex. */
 export function hashApiKey(key: string): string {
-  return createHash('sha256').update(key).digest('hex');
+  return hash('sha256', key);
 }
 
 /** The row → record mapping. */

@@ -92,19 +92,19 @@ export class OpenAIProvider implements Provider {
     const sent = stream
       ? { ...body, stream_options: { ...asObject(body.stream_options), include_usage: true } }
       : body;
-    const deadline = new FirstTokenDeadline(this.timeouts.first_token, request.signal);
     try {
-      const response = await this.send(request.endpoint, sent, deadline.signal);
+      // Until the response headers, undici's headersTimeout is the first-token limit: a
+      // non-streamed answer comes with its headers, and a stream's remainder is timed below.
+      const response = await this.send(request.endpoint, sent, request.signal);
       if (!stream) {
         const text = await response.body.text();
-        deadline.clear();
         const json = this.parse(text);
         return { kind: 'json', text, usage: usageOf(json) };
       }
+      const deadline = new FirstTokenDeadline(this.timeouts.first_token, response.body);
       return { kind: 'stream', chunks: this.events(response, deadline, clientWantsUsage) };
     } catch (error) {
-      deadline.clear();
-      throw this.failure(error, deadline, request.signal);
+      throw this.failure(error, undefined, request.signal);
     }
   }
 
@@ -159,7 +159,7 @@ export class OpenAIProvider implements Provider {
   private async send(
     endpoint: Endpoint,
     body: Record<string, unknown>,
-    signal: AbortSignal,
+    signal: AbortSignal | undefined,
   ): Promise<UpstreamResponse> {
     const model = typeof body.model === 'string' ? body.model : undefined;
     const response = await httpRequest(this.url(`/${endpoint}`, model), {
@@ -238,11 +238,11 @@ export class OpenAIProvider implements Provider {
   /** Turns a transport error into a SalonError that names the provider and never the key. */
   private failure(
     error: unknown,
-    deadline: FirstTokenDeadline,
+    deadline: FirstTokenDeadline | undefined,
     clientSignal: AbortSignal | undefined,
   ): unknown {
     if (error instanceof SalonError || clientSignal?.aborted) return error;
-    if (deadline.expired) {
+    if (deadline?.expired) {
       return upstreamTimeout(
         `provider '${this.name}' sent nothing within ${this.timeouts.first_token} s`,
         error,
@@ -313,23 +313,19 @@ export class OpenAIProvider implements Provider {
 }
 
 /**
- * Aborts the upstream request when no output has come within the first-token limit; the
- * client's own signal aborts it too.
+ * Ends a stream whose headers came but whose first generated token does not come within the
+ * first-token limit. A timer rather than an AbortSignal: `AbortSignal.any` per request is a
+ * measurable share of the gateway's own cost.
  */
 class FirstTokenDeadline {
-  readonly signal: AbortSignal;
   expired = false;
   private readonly timer: NodeJS.Timeout;
 
-  constructor(seconds: number, clientSignal: AbortSignal | undefined) {
-    const controller = new AbortController();
+  constructor(seconds: number, body: { destroy(error?: Error): unknown }) {
     this.timer = setTimeout(() => {
       this.expired = true;
-      controller.abort(new Error('first token deadline'));
+      body.destroy(new Error('first token deadline'));
     }, seconds * 1000);
-    this.signal = clientSignal
-      ? AbortSignal.any([clientSignal, controller.signal])
-      : controller.signal;
   }
 
   clear(): void {
