@@ -5,6 +5,7 @@ import * as sessions from './migrations/0003-sessions.js';
 import * as searchByOwner from './migrations/0004-search-by-owner.js';
 import * as providers from './migrations/0005-providers.js';
 import * as usageAndKeyLimits from './migrations/0006-usage-and-key-limits.js';
+import * as evals from './migrations/0007-evals.js';
 import * as arena from './migrations/0008-arena.js';
 
 /** Every migration, in order. Add a new file for each change; never edit one that has shipped. */
@@ -15,6 +16,7 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '0004-search-by-owner': searchByOwner,
   '0005-providers': providers,
   '0006-usage-and-key-limits': usageAndKeyLimits,
+  '0007-evals': evals,
   '0008-arena': arena,
 };
 
