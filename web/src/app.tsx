@@ -1,5 +1,6 @@
 // The app: the public share page, or the session gate (setup / sign-in) and the chat shell.
 import { useCallback, useEffect, useRef, useState } from 'react';
+import { LazyArena } from './arena/lazy-arena.js';
 import { AuthScreen } from './auth/auth-screen.js';
 import { useSession } from './auth/session.js';
 import { ChatView } from './chat/chat-view.js';
@@ -7,6 +8,7 @@ import type { ComposerHandle } from './chat/composer.js';
 import { ConversationsProvider } from './data/conversations.js';
 import { ModelsProvider } from './data/models.js';
 import { useI18n } from './i18n/i18n.js';
+import { LazyLeaderboard } from './leaderboard/lazy-leaderboard.js';
 import { navigate, useRoute } from './lib/router.js';
 import { useTheme } from './lib/theme.js';
 import { SettingsDialog } from './settings/settings-dialog.js';
@@ -126,12 +128,18 @@ function Shell() {
       ) : null}
       {/* While the drawer covers it (narrow screens), the page behind is out of reach. */}
       <main className="main" inert={sidebarOpen}>
-        <ChatView
-          conversationId={chatId}
-          focusMessageId={route.name === 'chat' ? route.messageId : null}
-          onOpenSidebar={() => setSidebarOpen(true)}
-          composerRef={composer}
-        />
+        {route.name === 'arena' ? (
+          <LazyArena onOpenSidebar={() => setSidebarOpen(true)} composerRef={composer} />
+        ) : route.name === 'leaderboard' ? (
+          <LazyLeaderboard onOpenSidebar={() => setSidebarOpen(true)} />
+        ) : (
+          <ChatView
+            conversationId={chatId}
+            focusMessageId={route.name === 'chat' ? route.messageId : null}
+            onOpenSidebar={() => setSidebarOpen(true)}
+            composerRef={composer}
+          />
+        )}
       </main>
       {dialog === 'search' ? <SearchDialog onClose={() => setDialog(null)} /> : null}
       {dialog === 'settings' ? <SettingsDialog onClose={() => setDialog(null)} /> : null}

@@ -174,6 +174,57 @@ export const en = {
   confirmDeleteAccount:
     'Delete the account {email}? Their conversations, shared links and API keys are deleted and they are signed out at once. This cannot be undone.',
   accountDeleted: 'Account {email} deleted.',
+
+  arena: 'Arena',
+  leaderboard: 'Leaderboard',
+  arenaIntro:
+    'Ask anything: two anonymous models answer side by side. Vote for the better answer to see which models they were.',
+  arenaNeedsTwoModels:
+    'The arena needs at least two models, and this server serves {count}. Add a model or connect a provider first.',
+  arenaNewBattle: 'New battle',
+  arenaYourPrompt: 'Your prompt',
+  arenaModelA: 'Model A',
+  arenaModelB: 'Model B',
+  arenaWrittenBy: 'This was {model}',
+  arenaVoteGroup: 'Which answer is better?',
+  arenaVoteA: 'A is better',
+  arenaVoteB: 'B is better',
+  arenaVoteTie: 'Tie',
+  arenaVoteBothBad: 'Both are bad',
+  arenaThanks: 'Thanks for voting! Model A was {a}, model B was {b}.',
+  leaderboardExportCsv: 'Export CSV',
+  leaderboardExportJson: 'Export JSON',
+  leaderboardArenaSummary:
+    'Bradley–Terry ratings with 95% bootstrap intervals. Votes counted: {count}. Intervals mean little until each model has dozens of votes.',
+  leaderboardNoVotes: 'No votes yet.',
+  arenaStartBattle: 'Start a battle',
+  leaderboardArenaCaption: 'Arena ratings',
+  leaderboardRank: 'Rank',
+  leaderboardModel: 'Model',
+  leaderboardRating: 'Rating',
+  leaderboardInterval: '95% interval',
+  leaderboardElo: 'Elo (K = 4)',
+  leaderboardBattles: 'Battles',
+  leaderboardRecord: '{battles} ({wins} W, {ties} T, {losses} L)',
+  leaderboardMmlu: 'MMLU',
+  leaderboardMmluSummary:
+    'Runs measured here: {count}. Published scores (5-shot) are shown beside them.',
+  leaderboardMmluCaption: 'MMLU accuracy',
+  leaderboardAccuracy: 'Accuracy (%)',
+  leaderboardShots: 'Shots',
+  leaderboardSource: 'Source',
+  leaderboardMeasured: 'Measured here ({method}, {n} questions)',
+  leaderboardPublished: 'Published, not measured here',
+  leaderboardPerSubject: 'MMLU per subject',
+  leaderboardNoRuns:
+    'No MMLU run measured here yet: run salon eval mmlu --model NAME --data DIR to add one.',
+  leaderboardAccuracyPercent: 'Accuracy (%)',
+  leaderboardChartLabel: 'Bar chart: MMLU accuracy of {models} on {count} subjects',
+  leaderboardChartTable: 'Show the numbers as a table',
+  leaderboardSubject: 'Subject',
+  leaderboardMethodTitle: 'How the ratings are computed',
+  leaderboardMethod:
+    'Bradley–Terry by maximum likelihood: P(A beats B) = 1 / (1 + 10^((R_B − R_A) / 400)), mean rating 1000. A tie or “both bad” counts as half a win for each model; a weak prior (N(1000, 400²)) keeps a model that won or lost every battle finite. Intervals: 95% bootstrap over battles. Rank: 1 + the number of models whose interval lies wholly above this one. Elo: online, in voting order, K = 4. Published MMLU scores come from their authors, with their own prompts; they were not measured here.',
 };
 
 /** A key of the dictionaries. */

@@ -24,6 +24,8 @@ const paths = {
   folder: 'M3 6h6l2 2h10v11H3z',
   share: 'M12 3v12M7 8l5-5 5 5M5 14v6h14v-6',
   archive: 'M3 5h18v4H3zM5 9v10h14V9M10 13h4',
+  arena: 'M12 3v17M7 20h10M5 7h14M5 7l-3 7h6zM19 7l-3 7h6z',
+  trophy: 'M8 4h8v5a4 4 0 0 1-8 0zM8 6H5a3 3 0 0 0 3 4M16 6h3a3 3 0 0 1-3 4M12 13v4M8 20h8',
 } as const;
 
 /** An icon name. */

@@ -5,7 +5,9 @@
 export type Route =
   | { name: 'home' }
   | { name: 'chat'; id: string; messageId: string | null }
-  | { name: 'share'; id: string };
+  | { name: 'share'; id: string }
+  | { name: 'arena' }
+  | { name: 'leaderboard' };
 
 /** Parses a location into a route. */
 export function parseRoute(pathname: string, search: string): Route {
@@ -19,5 +21,7 @@ export function parseRoute(pathname: string, search: string): Route {
   }
   const share = /^\/s\/([^/]+)\/?$/.exec(pathname);
   if (share?.[1]) return { name: 'share', id: decodeURIComponent(share[1]) };
+  if (/^\/arena\/?$/.test(pathname)) return { name: 'arena' };
+  if (/^\/leaderboard\/?$/.test(pathname)) return { name: 'leaderboard' };
   return { name: 'home' };
 }

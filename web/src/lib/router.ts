@@ -1,4 +1,4 @@
-// A tiny router over the History API: /, /c/:id and /s/:id are all the SPA needs.
+// A tiny router over the History API: /, /c/:id, /s/:id, /arena and /leaderboard.
 import { useSyncExternalStore } from 'react';
 import { parseRoute, type Route } from './route.js';
 
@@ -13,6 +13,7 @@ export function routeUrl(route: Route): string {
     return route.messageId ? `${base}?m=${encodeURIComponent(route.messageId)}` : base;
   }
   if (route.name === 'share') return `/s/${encodeURIComponent(route.id)}`;
+  if (route.name === 'arena' || route.name === 'leaderboard') return `/${route.name}`;
   return '/';
 }
 

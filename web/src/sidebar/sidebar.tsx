@@ -7,7 +7,7 @@ import { useI18n } from '../i18n/i18n.js';
 import type { MessageKey } from '../i18n/en.js';
 import { Icon } from '../lib/icons.js';
 import { MenuButton } from '../lib/menu.js';
-import { navigate } from '../lib/router.js';
+import { navigate, useRoute } from '../lib/router.js';
 import { useTheme } from '../lib/theme.js';
 import { ConversationRow } from './conversation-row.js';
 import { groupByDate } from './date-groups.js';
@@ -95,6 +95,8 @@ export function Sidebar({
           <span>{t('search')}</span>
           <kbd aria-hidden="true">{shortcut}K</kbd>
         </button>
+        <PageLink route="arena" icon="arena" label={t('arena')} onOpen={onClose} />
+        <PageLink route="leaderboard" icon="trophy" label={t('leaderboard')} onOpen={onClose} />
       </div>
       <nav className="conversation-nav" aria-label={t('conversations')}>
         {error ? (
@@ -168,6 +170,37 @@ export function Sidebar({
         </div>
       </div>
     </aside>
+  );
+}
+
+// A page of the app beside the chats (real links: they open in a new tab too).
+function PageLink({
+  route,
+  icon,
+  label,
+  onOpen,
+}: {
+  route: 'arena' | 'leaderboard';
+  icon: 'arena' | 'trophy';
+  label: string;
+  onOpen(): void;
+}) {
+  const current = useRoute().name === route;
+  return (
+    <a
+      className="sidebar-button"
+      href={`/${route}`}
+      aria-current={current ? 'page' : undefined}
+      onClick={(event) => {
+        if (event.ctrlKey || event.metaKey || event.shiftKey || event.button !== 0) return;
+        event.preventDefault();
+        navigate({ name: route });
+        onOpen();
+      }}
+    >
+      <Icon name={icon} />
+      <span>{label}</span>
+    </a>
   );
 }
 
