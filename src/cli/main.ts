@@ -5,6 +5,7 @@ import { isConfigError } from '../lib/errors.js';
 import { serve } from '../server/serve.js';
 import { openDatabase } from '../store/create-database.js';
 import { registerChatCommand } from './chat-command.js';
+import { registerEvalCommand } from './eval-command.js';
 import { registerKeysCommand } from './keys-command.js';
 import { registerModelsCommand } from './models-command.js';
 import { registerUsersCommand } from './users-command.js';
@@ -50,6 +51,7 @@ program
   });
 
 registerChatCommand(program, globalFlags);
+registerEvalCommand(program, globalFlags);
 registerModelsCommand(program, () => resolveSettings(globalFlags()).dataDir);
 registerKeysCommand(program, openStore);
 registerUsersCommand(program, openStore);
