@@ -1,5 +1,8 @@
-// Loads a module once on first need and re-renders its users when it arrives.
+// Loads a module once on first need and re-renders its users when it arrives. The download
+// starts after the next paint: a message shows its text first (code uncoloured, math as
+// written), and compiling a large chunk (KaTeX, the highlighter) never delays that frame.
 import { useEffect, useState } from 'react';
+import { afterNextPaint } from '../lib/after-paint.js';
 
 /** A module loaded on demand: the hook returns undefined until it has arrived. */
 export function lazyModule<T>(load: () => Promise<T>): (wanted: boolean) => T | undefined {
@@ -10,15 +13,18 @@ export function lazyModule<T>(load: () => Promise<T>): (wanted: boolean) => T | 
     useEffect(() => {
       if (!wanted || module) return;
       let live = true;
-      pending ??= load().then((value) => (loaded = value));
-      pending.then(
-        (value) => live && setModule(value),
-        () => {
-          pending = undefined;
-        },
-      );
+      const cancel = afterNextPaint(() => {
+        pending ??= load().then((value) => (loaded = value));
+        pending.then(
+          (value) => live && setModule(value),
+          () => {
+            pending = undefined;
+          },
+        );
+      });
       return () => {
         live = false;
+        cancel();
       };
     }, [wanted, module]);
     return module;
