@@ -136,7 +136,13 @@ class LlamaEngineModel implements EngineModel {
     let failed = false;
     try {
       if (options.reusePrefix === false) await sequence.clearHistory();
-      return await scoreOnSequence(sequence, items);
+      const { TokenBias } = this.nodeLlamaCpp;
+      const biasFor = (tokens: readonly Token[], logit: number) => {
+        const bias = new TokenBias(this.model.tokenizer);
+        for (const token of tokens) bias.set(token, { logit });
+        return bias;
+      };
+      return await scoreOnSequence(sequence, items, biasFor, options.fullDistribution);
     } catch (error) {
       failed = true;
       throw error;

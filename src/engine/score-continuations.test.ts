@@ -50,6 +50,22 @@ describe.skipIf(!modelFile)('scoreContinuations on the tiny model', () => {
     for (const score of fresh) expect(score.logprob).toBeLessThan(0);
   });
 
+  it('reads single tokens exactly as the whole distribution gives them', async () => {
+    const short = await model.scoreContinuations(prompt, letters);
+    const full = await model.scoreContinuations(prompt, letters, { fullDistribution: true });
+    short.forEach((score, index) => {
+      expect(score.logprob).toBeCloseTo(full[index]!.logprob, 3);
+      expect(score.greedy).toBe(full[index]!.greedy);
+    });
+    // The model's own favourite among the candidates (greedy = true) agrees too.
+    const tokens = ['\n', ' A', ' the', ' answer'];
+    const shortMixed = await model.scoreContinuations(prompt, tokens);
+    const fullMixed = await model.scoreContinuations(prompt, tokens, { fullDistribution: true });
+    shortMixed.forEach((score, index) =>
+      expect(score.logprob).toBeCloseTo(fullMixed[index]!.logprob, 3),
+    );
+  });
+
   it('sums the log-probabilities of a continuation of several tokens', async () => {
     const [both] = await model.scoreContinuations(prompt, [' A. Femur']);
     const [first] = await model.scoreContinuations(prompt, [' A']);

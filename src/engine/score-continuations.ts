@@ -7,6 +7,7 @@ import type {
   LlamaContextSequence,
   LlamaModel,
   Token,
+  TokenBias,
 } from 'node-llama-cpp';
 import type { ContinuationScore } from './types.js';
 
@@ -50,14 +51,31 @@ interface LastDistribution {
   probabilities: Map<Token, number>;
 }
 
+/** Builds a TokenBias adding `logit` to each of `tokens` (node-llama-cpp loads lazily). */
+export type BiasFor = (tokens: readonly Token[], logit: number) => TokenBias;
+
 /**
  * Scores each continuation on a sequence the caller holds. Continuations sharing a context
- * (all four MMLU letters) cost one evaluation of the prompt's uncached part, nothing more.
+ * (all four MMLU letters) cost one evaluation of the prompt's uncached part. Single-token ones
+ * are read through `shortReadout` unless `fullDistribution`; the others (and any the short
+ * readout cannot place) from the whole next-token distribution.
  */
 export async function scoreOnSequence(
   sequence: LlamaContextSequence,
   items: readonly TokenizedContinuation[],
+  biasFor: BiasFor,
+  fullDistribution = false,
 ): Promise<ContinuationScore[]> {
+  const context = items[0]?.context;
+  if (
+    !fullDistribution &&
+    context &&
+    items.every((item) => item.tokens.length === 1 && sameTokens(item.context, context))
+  ) {
+    const tokens = items.map((item) => item.tokens[0]!);
+    const short = await shortReadout(sequence, context, tokens, biasFor);
+    if (short) return short;
+  }
   const scores: ContinuationScore[] = [];
   let last: LastDistribution | undefined;
   for (const item of items) {
@@ -75,6 +93,71 @@ export async function scoreOnSequence(
       distributions.push(...evaluated);
     }
     scores.push(readScore(item.tokens, distributions));
+  }
+  return scores;
+}
+
+/** Letters are pushed this far up so that they make the short list (see `shortReadout`). */
+const readoutBias = 30;
+/** Room for the biased continuations and the model's own most likely token. */
+const readoutTopK = 8;
+
+/**
+ * Exact log-probabilities of single tokens after `context` without copying the whole
+ * vocabulary's distribution out of llama.cpp (~20–50 ms a time on a 32k vocabulary; it would
+ * dwarf the evaluation of a question once the shots are cached). Two readings of the last
+ * position:
+ *   1. greedy, with `confidence`: the most likely token g and its probability P(g);
+ *   2. the same logits with the candidates' raised by `readoutBias`, softmax over the top
+ *      `readoutTopK`: p'(x) = exp(l_x + b_x) / Z' for every token x listed.
+ * Then P(x) = P(g) · p'(x) / p'(g) · exp(b_g − b_x): Z' and the full Z cancel out.
+ * Undefined when g or a candidate is not in the short list: the caller reads the whole
+ * distribution instead.
+ */
+async function shortReadout(
+  sequence: LlamaContextSequence,
+  context: Token[],
+  candidates: readonly Token[],
+  biasFor: BiasFor,
+): Promise<ContinuationScore[] | undefined> {
+  const last = context.length - 1;
+  const keep = Math.min(sequence.compareContextTokens(context).firstDifferentIndex, last);
+  if (keep < sequence.nextTokenIndex) {
+    await sequence.eraseContextTokenRanges([{ start: keep, end: sequence.nextTokenIndex }]);
+  }
+  const greedyInput = context
+    .slice(keep)
+    .map((token, index): ControlledEvaluateInputItem =>
+      keep + index === last ? [token, { generateNext: { token: true, confidence: true } }] : token,
+    );
+  const greedy = (await sequence.controlledEvaluate(greedyInput)).at(-1)?.next;
+  await sequence.eraseContextTokenRanges([{ start: last, end: sequence.nextTokenIndex }]);
+  const options = { temperature: 1, topK: readoutTopK, topP: 1, minP: 0 };
+  const tokenBias = biasFor(candidates, readoutBias);
+  const [biased] = await sequence.controlledEvaluate([
+    [context[last]!, { generateNext: { probabilities: true, options: { ...options, tokenBias } } }],
+  ]);
+  const listed = biased?.next.probabilities;
+  const greedyToken = greedy?.token;
+  if (greedyToken == null || !greedy?.confidence || !listed) return undefined;
+  const greedyListed = listed.get(greedyToken);
+  if (!greedyListed) return undefined;
+  const biasOf = (token: Token) => (candidates.includes(token) ? readoutBias : 0);
+  const scores: ContinuationScore[] = [];
+  for (const token of candidates) {
+    const probability = listed.get(token);
+    if (!probability) return undefined;
+    const logprob =
+      Math.log(greedy.confidence) +
+      Math.log(probability) -
+      Math.log(greedyListed) +
+      biasOf(greedyToken) -
+      biasOf(token);
+    scores.push({
+      logprob: Math.max(minLogprob, logprob),
+      tokens: 1,
+      greedy: token === greedyToken,
+    });
   }
   return scores;
 }

@@ -77,6 +77,11 @@ export interface ScoreOptions {
    * false evaluates every prompt from scratch, as a baseline for benchmarks.
    */
   reusePrefix?: boolean;
+  /**
+   * Read every continuation from the whole next-token distribution (slow on a large
+   * vocabulary); by default single-token ones come from a short exact readout.
+   */
+  fullDistribution?: boolean;
   signal?: AbortSignal;
 }
 
