@@ -18,6 +18,8 @@ export interface UpstreamAgentOptions {
   connectTimeoutMs: number;
   /** Let connections reach link-local and metadata addresses (admin opt-in). */
   allowLinkLocal?: boolean;
+  /** How host names are resolved (dns.lookup; tests give their own). */
+  resolve?: Resolve;
 }
 
 /** A keep-alive pool whose connections never reach a blocked address. */
@@ -25,31 +27,38 @@ export function createUpstreamAgent(options: UpstreamAgentOptions): Agent {
   return new Agent({
     connect: {
       timeout: options.connectTimeoutMs,
-      ...(!options.allowLinkLocal && { lookup: checkedLookup }),
+      ...(!options.allowLinkLocal && { lookup: checkedLookup(options.resolve) }),
     },
     keepAliveTimeout: 30_000,
     keepAliveMaxTimeout: 600_000,
   });
 }
 
-/** dns.lookup, failing when any resolved address is link-local or a metadata address. */
-export function checkedLookup(
+/** dns.lookup's shape, always asked for every address. */
+export type Resolve = (
   hostname: string,
-  options: LookupOptions,
-  callback: LookupCallback,
-): void {
-  dnsLookup(hostname, { ...options, all: true }, (error, addresses) => {
-    if (error) return callback(error, []);
-    const blocked = addresses.find((entry) => isBlockedAddress(entry.address));
-    if (blocked) {
-      const refusal: NodeJS.ErrnoException = new Error(
-        `${hostname} resolves to ${blocked.address}, a link-local or cloud metadata address, which Salon never calls`,
-      );
-      refusal.code = 'EBLOCKEDADDRESS';
-      return callback(refusal, []);
-    }
-    if (options.all) return callback(null, addresses);
-    const first = addresses[0]!;
-    callback(null, first.address, first.family);
-  });
+  options: LookupOptions & { all: true },
+  callback: (error: NodeJS.ErrnoException | null, addresses: LookupAddress[]) => void,
+) => void;
+
+/**
+ * A `lookup` for net.connect: `resolve` (dns.lookup by default), failing when any resolved
+ * address is link-local or a metadata address.
+ */
+export function checkedLookup(resolve: Resolve = dnsLookup) {
+  return (hostname: string, options: LookupOptions, callback: LookupCallback): void =>
+    resolve(hostname, { ...options, all: true }, (error, addresses) => {
+      if (error) return callback(error, []);
+      const blocked = addresses.find((entry) => isBlockedAddress(entry.address));
+      if (blocked) {
+        const refusal: NodeJS.ErrnoException = new Error(
+          `${hostname} resolves to ${blocked.address}, a link-local or cloud metadata address, which Salon never calls`,
+        );
+        refusal.code = 'EBLOCKEDADDRESS';
+        return callback(refusal, []);
+      }
+      if (options.all) return callback(null, addresses);
+      const first = addresses[0]!;
+      callback(null, first.address, first.family);
+    });
 }
