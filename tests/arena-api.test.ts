@@ -6,6 +6,8 @@ import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Battle } from '../src/chat/arena/battle-record.js';
 import type { Leaderboard } from '../src/evals/leaderboard/leaderboard.js';
+import { summarize } from '../src/evals/mmlu/results.js';
+import { createRun, finishRun, setRunMethod } from '../src/evals/mmlu/run-store.js';
 import { openApiTestApp } from './helpers/api-app.js';
 import { openChatTestApp, type ChatTestApp } from './helpers/chat-app.js';
 import { injectRunEvents, joinedText } from './helpers/run-events.js';
@@ -184,7 +186,7 @@ describe.each(targets)('arena API on $dialect', (target) => {
       expect(rating.upper).toBeGreaterThanOrEqual(rating.rating);
       expect(rating.battles).toBe(voted.length);
     }
-    expect(board.mmlu.published.map((score) => [score.model, score.accuracy])).toContainEqual([
+    expect(board.mmlu.published.map((score) => [score.model, score.mmlu])).toContainEqual([
       'Mistral Large',
       81.2,
     ]);
@@ -206,6 +208,60 @@ describe.each(targets)('arena API on $dialect', (target) => {
     expect(parsed.arena.ratings).toHaveLength(2);
     expect((await call(bob, 'GET', '/api/leaderboard/export?format=xml')).statusCode).toBe(400);
     expect((await call(null, 'GET', '/api/leaderboard')).statusCode).toBe(401);
+  });
+});
+
+describe.each(targets)('leaderboard with MMLU runs on $dialect', (target) => {
+  it('shows finished runs measured here, best first, with their subjects; unfinished ones not', async () => {
+    const t = await openApiTestApp(target);
+    try {
+      const db = t.runtime.store.db;
+      const ada = await signIn(db);
+      const run = async (model: string, correct: Record<string, boolean[]>, finish = true) => {
+        const parameters = {
+          model,
+          split: 'test' as const,
+          shots: 5,
+          subjects: Object.keys(correct),
+          dataDigest: 'digest',
+        };
+        const created = await createRun(db, parameters, 4);
+        await setRunMethod(db, created.id, 'engine-logprobs', `local/${model}`);
+        const answers = Object.entries(correct).flatMap(([subject, marks]) =>
+          marks.map((mark) => ({ subject, correct: mark })),
+        );
+        if (finish) await finishRun(db, created.id, summarize(answers));
+      };
+      await run('weak', { anatomy: [true, false, false, false], astronomy: [false, false] });
+      await run('strong', { anatomy: [true, true, true, false], astronomy: [true, false] });
+      await run('unfinished', { anatomy: [true] }, false);
+      const answer = await t.app.inject({
+        method: 'GET',
+        url: '/api/leaderboard',
+        headers: ada.headers,
+      });
+      const runs = answer.json<Leaderboard>().mmlu.runs;
+      expect(runs.map((r) => r.model)).toEqual(['strong', 'weak']);
+      expect(runs[0]).toMatchObject({
+        micro: 4 / 6,
+        macro: (3 / 4 + 1 / 2) / 2,
+        n: 6,
+        shots: 5,
+        method: 'engine-logprobs',
+        limit: null,
+        subjects: { anatomy: { acc: 0.75, n: 4 }, astronomy: { acc: 0.5, n: 2 } },
+      });
+      expect(runs[0]!.microLower).toBeLessThan(4 / 6);
+      expect(runs[0]!.microUpper).toBeGreaterThan(4 / 6);
+      const csv = await t.app.inject({
+        method: 'GET',
+        url: '/api/leaderboard/export?format=csv',
+        headers: ada.headers,
+      });
+      expect(csv.body).toMatch(/\r\nmmlu,measured,strong,,66\.6667,/);
+    } finally {
+      await t.dispose();
+    }
   });
 });
 

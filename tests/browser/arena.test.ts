@@ -18,6 +18,8 @@ import {
   stopButton,
   waitForReplyEnd,
 } from '../helpers/chat-page.js';
+import { summarize } from '../../src/evals/mmlu/results.js';
+import { createRun, finishRun, setRunMethod } from '../../src/evals/mmlu/run-store.js';
 import { startFakeOpenAI, type FakeUpstream } from '../helpers/fake-openai.js';
 import { signIn } from '../helpers/sign-in.js';
 import { salonConfig, startWebServer, type WebServer } from '../helpers/web-server.js';
@@ -138,11 +140,51 @@ describe.runIf(run)('arena battle in the browser', () => {
     expect(await json.getAttribute('href')).toBe('/api/leaderboard/export?format=json');
   });
 
-  it('the leaderboard in the dark theme and on a phone passes axe', async () => {
+  it('charts MMLU per subject, and passes axe in the dark theme and on a phone', async () => {
+    // Two finished runs, stored as the harness stores them.
+    const db = server.runtime.store.db;
+    for (const [model, marks] of [
+      ['alpha', [true, true, false, true]],
+      ['beta', [true, false, false, false]],
+    ] as const) {
+      const subjects = ['anatomy', 'astronomy'];
+      const run = await createRun(
+        db,
+        { model, split: 'test', shots: 5, subjects, dataDigest: 'd' },
+        4,
+      );
+      await setRunMethod(db, run.id, 'chat-logprobs', model);
+      const answers = marks.map((correct, index) => ({ subject: subjects[index % 2]!, correct }));
+      await finishRun(db, run.id, summarize(answers));
+    }
     const dark = await signedInPage({ colorScheme: 'dark' });
+    const cspErrors: string[] = [];
+    dark.on('console', (message) => {
+      if (message.type() === 'error') cspErrors.push(message.text());
+    });
     await dark.goto(`${server.url}/leaderboard`);
     await dark.getByRole('table', { name: 'Arena ratings' }).waitFor();
+    const chart = dark.getByRole('img', {
+      name: /MMLU accuracy of (alpha, beta|beta, alpha) on 2 subjects/,
+    });
+    await chart.waitFor();
+    // Chart.js has drawn: the canvas got a size from its container.
+    expect(
+      await chart.evaluate((canvas) => (canvas as unknown as { width: number }).width),
+    ).toBeGreaterThan(100);
+    const mmlu = dark.getByRole('table', { name: 'MMLU accuracy' });
+    expect(await shownText(mmlu.getByRole('row').filter({ hasText: 'alpha' }))).toMatch(
+      /75\.0 \(\d+\.\d–\d+\.\d\)[\s\S]*Measured here \(chat-logprobs, 4 questions\)/,
+    );
+    await dark.getByText('Show the numbers as a table').click();
+    const perSubject = dark.getByRole('table', { name: 'MMLU per subject' });
+    // Columns: the newest run first (beta), then alpha.
+    expect(await shownText(perSubject.getByRole('row').filter({ hasText: 'astronomy' }))).toMatch(
+      /astronomy\s+0\.0\s+100\.0/,
+    );
     await expectNoSeriousViolations(dark);
+    await saveScreenshot(dark, 'leaderboard-dark-chart');
+    expect(cspErrors).toEqual([]);
     const phone = await signedInPage({ viewport: { width: 390, height: 844 }, isMobile: true });
     await phone.goto(`${server.url}/arena`);
     await messageBox(phone).waitFor();

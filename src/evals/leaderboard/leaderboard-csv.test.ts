@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { publishedMmluScores } from '../published-mmlu.js';
+import { publishedMmluScores } from '../mmlu/published-scores.js';
 import { leaderboardCsv } from './leaderboard-csv.js';
 import type { Leaderboard } from './leaderboard.js';
 
@@ -41,8 +41,12 @@ const board: Leaderboard = {
         model: 'tiny',
         micro: 0.25,
         macro: 0.26,
+        microLower: 0.17,
+        microUpper: 0.34,
         n: 100,
         shots: 5,
+        split: 'test',
+        limit: null,
         method: 'logprobs',
         finishedAt: '2026-01-02T00:00:00.000Z',
         subjects: {},
@@ -60,7 +64,7 @@ describe('leaderboard CSV', () => {
     expect(lines[1]).toBe(
       'arena,measured,mistral-small,1,1012.3457,990.1,1030.2,1001.5,3,,bradley-terry,',
     );
-    expect(lines[3]).toBe('mmlu,measured,tiny,,25,,,,100,5,logprobs,2026-01-02T00:00:00.000Z');
+    expect(lines[3]).toBe('mmlu,measured,tiny,,25,17,34,,100,5,logprobs,2026-01-02T00:00:00.000Z');
     expect(lines[4]).toBe('mmlu,published,GPT-4,,86.4,,,,,5,"published, not measured here",');
     expect(lines).toHaveLength(1 + 2 + 1 + 7 + 1); // the last line ends with CRLF too
     expect(lines.at(-1)).toBe('');

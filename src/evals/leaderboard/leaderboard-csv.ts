@@ -49,8 +49,8 @@ export function leaderboardCsv(board: Leaderboard): string {
       source: 'measured',
       model: run.model,
       score: run.micro * 100,
-      lower: run.microLower === undefined ? undefined : run.microLower * 100,
-      upper: run.microUpper === undefined ? undefined : run.microUpper * 100,
+      lower: run.microLower * 100,
+      upper: run.microUpper * 100,
       n: run.n,
       shots: run.shots,
       method: run.method,
@@ -60,9 +60,9 @@ export function leaderboardCsv(board: Leaderboard): string {
       board: 'mmlu',
       source: 'published',
       model: score.model,
-      score: score.accuracy,
+      score: score.mmlu,
       shots: score.shots,
-      method: 'published, not measured here',
+      method: score.note,
     })),
   ];
   return [columns.join(','), ...rows.map((row) => columns.map((c) => cell(row[c])).join(','))]

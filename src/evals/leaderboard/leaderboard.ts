@@ -1,31 +1,12 @@
 // The leaderboard: arena ratings from the votes, and MMLU (the runs measured here beside the
-// scores model makers published). It only reads; the MMLU runs come from whoever stores them.
+// scores model makers published). It only reads.
 import type { Kysely } from 'kysely';
 import type { Database } from '../../store/database.js';
 import { computeArenaRatings, type ArenaRating } from '../arena/arena-ratings.js';
 import { eloK } from '../arena/online-elo.js';
 import { listVotedBattles } from '../arena/voted-battles.js';
-import { publishedMmluScores, type PublishedMmluScore } from '../published-mmlu.js';
-
-/** One MMLU run measured on this server, as the leaderboard shows it. */
-export interface MmluRunSummary {
-  id: string;
-  model: string;
-  /** Accuracy over questions (the paper's headline), as a fraction. */
-  micro: number;
-  /** Mean of the per-subject accuracies, as a fraction. */
-  macro: number;
-  /** 95% interval of `micro`, as fractions, when the run reported one. */
-  microLower?: number;
-  microUpper?: number;
-  /** Questions answered. */
-  n: number;
-  shots: number;
-  /** How answers were scored (e.g. `logprobs`, `chat-logprobs`, `generate`). */
-  method: string;
-  finishedAt: string;
-  subjects: Record<string, { acc: number; n: number }>;
-}
+import { publishedMmluScores, type PublishedScore } from '../mmlu/published-scores.js';
+import { listMmluRunSummaries, type MmluRunSummary } from './mmlu-run-summaries.js';
 
 /** What the leaderboard page and its exports show. */
 export interface Leaderboard {
@@ -43,19 +24,16 @@ export interface Leaderboard {
       elo: string;
     };
   };
-  mmlu: { runs: MmluRunSummary[]; published: readonly PublishedMmluScore[] };
+  mmlu: { runs: MmluRunSummary[]; published: readonly PublishedScore[] };
   generatedAt: string;
 }
 
 /** Resamples for the arena's intervals: enough for stable 2.5% tails, fast for 100k votes. */
 export const arenaResamples = 500;
 
-/** Builds the leaderboard from the votes and the MMLU runs `listMmluRuns` returns. */
-export async function buildLeaderboard(deps: {
-  db: Kysely<Database>;
-  listMmluRuns(): Promise<MmluRunSummary[]>;
-}): Promise<Leaderboard> {
-  const [battles, runs] = await Promise.all([listVotedBattles(deps.db), deps.listMmluRuns()]);
+/** Builds the leaderboard from the arena's votes and the finished MMLU runs. */
+export async function buildLeaderboard(db: Kysely<Database>): Promise<Leaderboard> {
+  const [battles, runs] = await Promise.all([listVotedBattles(db), listMmluRunSummaries(db)]);
   return {
     arena: {
       battles: battles.length,
@@ -71,7 +49,7 @@ export async function buildLeaderboard(deps: {
       },
     },
     mmlu: {
-      runs: [...runs].sort((x, y) => y.micro - x.micro),
+      runs,
       published: publishedMmluScores,
     },
     generatedAt: new Date().toISOString(),

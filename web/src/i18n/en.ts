@@ -214,6 +214,8 @@ export const en = {
   leaderboardShots: 'Shots',
   leaderboardSource: 'Source',
   leaderboardMeasured: 'Measured here ({method}, {n} questions)',
+  leaderboardMeasuredSample:
+    'Measured here ({method}, {n} questions: the first {limit} of each subject)',
   leaderboardPublished: 'Published, not measured here',
   leaderboardPerSubject: 'MMLU per subject',
   leaderboardNoRuns:

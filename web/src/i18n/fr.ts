@@ -216,6 +216,8 @@ export const fr: Record<MessageKey, string> = {
   leaderboardShots: 'Exemples',
   leaderboardSource: 'Source',
   leaderboardMeasured: 'Mesuré ici ({method}, {n} questions)',
+  leaderboardMeasuredSample:
+    'Mesuré ici ({method}, {n} questions : les {limit} premières de chaque matière)',
   leaderboardPublished: 'Publié, non mesuré ici',
   leaderboardPerSubject: 'MMLU par matière',
   leaderboardNoRuns:

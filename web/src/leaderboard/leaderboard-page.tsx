@@ -10,6 +10,9 @@ import type { LeaderboardData } from './leaderboard-types.js';
 import { SubjectChart, subjectsOf } from './subject-chart.js';
 import './leaderboard.css';
 
+// Beyond this many models a grouped bar chart is unreadable; the table lists every run.
+const maxChartedModels = 7;
+
 const round = (value: number) => Math.round(value).toString();
 const percent = (value: number) => value.toFixed(1);
 
@@ -79,19 +82,30 @@ function Boards({ data }: { data: LeaderboardData }) {
       key: run.id,
       model: run.model,
       accuracy: run.micro * 100,
-      detail: t('leaderboardMeasured', { method: run.method, n: run.n }),
+      interval: `${percent(run.microLower * 100)}–${percent(run.microUpper * 100)}`,
+      detail: t(run.limit === null ? 'leaderboardMeasured' : 'leaderboardMeasuredSample', {
+        method: run.method,
+        n: run.n,
+        limit: run.limit ?? 0,
+      }),
       shots: run.shots,
       published: false,
     })),
     ...data.mmlu.published.map((score) => ({
       key: `published-${score.model}`,
       model: score.model,
-      accuracy: score.accuracy,
+      accuracy: score.mmlu,
+      interval: null,
       detail: t('leaderboardPublished'),
       shots: score.shots,
       published: true,
     })),
   ].sort((x, y) => y.accuracy - x.accuracy);
+  // The chart draws each model's newest run (a model's best of several would flatter it).
+  const newestFirst = [...data.mmlu.runs].sort((x, y) => y.finishedAt.localeCompare(x.finishedAt));
+  const chartRuns = newestFirst
+    .filter((run, index) => newestFirst.findIndex((other) => other.model === run.model) === index)
+    .slice(0, maxChartedModels);
 
   return (
     <>
@@ -169,7 +183,12 @@ function Boards({ data }: { data: LeaderboardData }) {
                 {mmluRows.map((row) => (
                   <tr key={row.key} className={row.published ? 'published-row' : undefined}>
                     <th scope="row">{row.model}</th>
-                    <td>{percent(row.accuracy)}</td>
+                    <td>
+                      {percent(row.accuracy)}
+                      {row.interval ? (
+                        <span className="muted interval"> ({row.interval})</span>
+                      ) : null}
+                    </td>
                     <td>{row.shots}</td>
                     <td>{row.detail}</td>
                   </tr>
@@ -185,7 +204,7 @@ function Boards({ data }: { data: LeaderboardData }) {
           <p className="muted">{t('leaderboardNoRuns')}</p>
         ) : (
           <>
-            <SubjectChart runs={data.mmlu.runs} />
+            <SubjectChart runs={chartRuns} />
             <details>
               <summary>{t('leaderboardChartTable')}</summary>
               <div className="table-wrap">
@@ -194,7 +213,7 @@ function Boards({ data }: { data: LeaderboardData }) {
                   <thead>
                     <tr>
                       <th scope="col">{t('leaderboardSubject')}</th>
-                      {data.mmlu.runs.map((run) => (
+                      {chartRuns.map((run) => (
                         <th scope="col" key={run.id}>
                           {run.model}
                         </th>
@@ -202,10 +221,10 @@ function Boards({ data }: { data: LeaderboardData }) {
                     </tr>
                   </thead>
                   <tbody>
-                    {subjectsOf(data.mmlu.runs).map((subject) => (
+                    {subjectsOf(chartRuns).map((subject) => (
                       <tr key={subject}>
                         <th scope="row">{subject.replaceAll('_', ' ')}</th>
-                        {data.mmlu.runs.map((run) => (
+                        {chartRuns.map((run) => (
                           <td key={run.id}>
                             {run.subjects[subject] ? percent(run.subjects[subject].acc * 100) : '—'}
                           </td>

@@ -20,20 +20,23 @@ export interface MmluRun {
   model: string;
   micro: number;
   macro: number;
-  microLower?: number;
-  microUpper?: number;
+  microLower: number;
+  microUpper: number;
   n: number;
   shots: number;
+  split: string;
+  limit: number | null;
   method: string;
   finishedAt: string;
   subjects: Record<string, { acc: number; n: number }>;
 }
 
-/** A published MMLU accuracy (percent), not measured here. */
+/** A published MMLU accuracy (`mmlu`, percent), not measured here. */
 export interface PublishedScore {
   model: string;
-  accuracy: number;
+  mmlu: number;
   shots: number;
+  note: string;
 }
 
 /** GET /api/leaderboard. */

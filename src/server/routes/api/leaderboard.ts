@@ -5,7 +5,6 @@ import { z } from 'zod';
 import { leaderboardCsv } from '../../../evals/leaderboard/leaderboard-csv.js';
 import { buildLeaderboard } from '../../../evals/leaderboard/leaderboard.js';
 import type { ServerContext } from '../../context.js';
-import { listMmluRuns } from '../../mmlu-runs.js';
 import { parseQuery } from './route-input.js';
 import { requireUser } from './session-hooks.js';
 
@@ -13,8 +12,7 @@ const exportQuery = z.object({ format: z.enum(['csv', 'json']).default('csv') })
 
 /** GET /api/leaderboard and GET /api/leaderboard/export?format=csv|json. */
 export function leaderboardRoutes(app: FastifyInstance, context: ServerContext): void {
-  const load = () =>
-    buildLeaderboard({ db: context.store.db, listMmluRuns: () => listMmluRuns(context.store) });
+  const load = () => buildLeaderboard(context.store.db);
 
   app.get('/api/leaderboard', async (request, reply) => {
     requireUser(request);
