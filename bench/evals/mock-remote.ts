@@ -1,10 +1,11 @@
 // A fast OpenAI-style upstream for bench/evals, run as its own process so that it shares no
 // event loop with the harness:
 //
-//   node --import tsx bench/evals/mock-remote.ts   → prints {"port":N} on stdout
+//   node --import tsx bench/evals/mock-remote.ts [LATENCY_MS]   → prints {"port":N} on stdout
 //
-// POST …/completions streams one token at once with its top logprobs: a letter chosen from a
-// hash of the prompt, so answers are fixed but not all the same.
+// POST …/completions streams one token with its top logprobs after LATENCY_MS (default 0; a
+// hosted API takes ~100–500 ms for a 1-token completion): a letter chosen from a hash of the
+// prompt, so answers are fixed but not all the same.
 import { createHash } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -41,6 +42,8 @@ function reply(prompt: string): string {
   );
 }
 
+const latencyMs = Number(process.argv[2] ?? 0);
+
 const server = http.createServer(async (request, response) => {
   let raw = '';
   for await (const chunk of request) raw += chunk;
@@ -49,6 +52,7 @@ const server = http.createServer(async (request, response) => {
     return void response.end('{"error":{"message":"only /v1/completions here"}}');
   }
   const body = JSON.parse(raw) as { prompt: string };
+  if (latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, latencyMs));
   response.writeHead(200, { 'content-type': 'text/event-stream' });
   response.end(reply(body.prompt));
 });

@@ -15,8 +15,12 @@ export interface EvalBenchOptions {
   engineConcurrency: number;
   /** Questions in flight against the mock remote model. */
   remoteConcurrency: number;
-  /** First N questions per subject against the mock remote model; undefined for all. */
+  /** First N questions per subject at `remoteConcurrency`; undefined for all. */
   remoteLimit?: number;
+  /** First N questions per subject at concurrency 1 (the baseline; slow with latency). */
+  remoteBaselineLimit: number;
+  /** How long the mock remote model takes to answer, in ms. */
+  remoteLatency: number;
   skipEngine: boolean;
   skipRemote: boolean;
   json: boolean;
@@ -25,7 +29,7 @@ export interface EvalBenchOptions {
 /** The command line, for --help and errors. */
 export const evalBenchUsage = `usage: npm run bench:evals -- [--data DIR] [--model FILE.gguf] [--limit N] [--shots K]
        [--engine-concurrency N] [--remote-concurrency N] [--remote-limit N]
-       [--skip-engine] [--skip-remote] [--json]
+       [--remote-baseline-limit N] [--remote-latency MS] [--skip-engine] [--skip-remote] [--json]
   --limit N   the first N questions of each subject in the engine phase (default: the whole
               test split, 14,079 questions on the 2020 pre-release, twice: about an hour here)`;
 
@@ -45,6 +49,8 @@ export function parseEvalBenchOptions(
       'engine-concurrency': { type: 'string', default: '1' },
       'remote-concurrency': { type: 'string', default: '16' },
       'remote-limit': { type: 'string' },
+      'remote-baseline-limit': { type: 'string', default: '5' },
+      'remote-latency': { type: 'string', default: '50' },
       'skip-engine': { type: 'boolean', default: false },
       'skip-remote': { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
@@ -67,6 +73,8 @@ export function parseEvalBenchOptions(
     engineConcurrency: count(values['engine-concurrency'], '--engine-concurrency')!,
     remoteConcurrency: count(values['remote-concurrency'], '--remote-concurrency')!,
     remoteLimit: count(values['remote-limit'], '--remote-limit'),
+    remoteBaselineLimit: count(values['remote-baseline-limit'], '--remote-baseline-limit')!,
+    remoteLatency: count(values['remote-latency'], '--remote-latency')!,
     skipEngine: values['skip-engine'],
     skipRemote: values['skip-remote'],
     json: values.json,

@@ -4,7 +4,7 @@
 //    question asked twice in the same run: from scratch (each prompt evaluated in full) and
 //    with the subject's k-shot prefix reused from the KV cache. Prints both rates and the ratio.
 // 2. Remote: questions per second against a mock OpenAI-style model (its own process, answering
-//    at once) at concurrency 16, beside concurrency 1.
+//    after --remote-latency ms) at concurrency 16, beside concurrency 1 on fewer questions.
 //
 //   npm run bench:evals -- --help
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -101,26 +101,26 @@ async function enginePhase(options: EvalBenchOptions, store: Store) {
 }
 
 async function remotePhase(options: EvalBenchOptions, store: Store) {
-  const mock = await startMock();
+  const mock = await startMock(options.remoteLatency);
   const config: SalonConfig = emptyConfig();
   config.providers.mock = { type: 'openai', base_url: `http://127.0.0.1:${mock.port}/v1` };
   config.models.push({ name: 'remote', targets: [{ provider: 'mock', model: 'mock' }] });
   const gateway = new Gateway(buildCatalog(config, {}), { loadModel });
   try {
-    const measure = async (concurrency: number) =>
-      timed(`mock remote, concurrency ${concurrency}`, () =>
+    const measure = async (concurrency: number, limit?: number) =>
+      timed(`mock remote (${options.remoteLatency} ms), concurrency ${concurrency}`, () =>
         runMmlu(gateway, store.db, {
           model: 'remote',
           dataDir: options.data,
-          limit: options.remoteLimit,
+          limit,
           shots: options.shots,
           concurrency,
           resume: 'never',
           onProgress: progressLine(`remote c=${concurrency}`),
         }),
       );
-    const single = await measure(1);
-    const parallel = await measure(options.remoteConcurrency);
+    const single = await measure(1, options.remoteBaselineLimit);
+    const parallel = await measure(options.remoteConcurrency, options.remoteLimit);
     printTable([single.measured, parallel.measured]);
     const ratio = parallel.measured.perSecond / single.measured.perSecond;
     console.log(`concurrency ${options.remoteConcurrency}: ${ratio.toFixed(2)}× concurrency 1\n`);
@@ -190,10 +190,12 @@ function printTable(rows: Measured[]): void {
   }
 }
 
-async function startMock(): Promise<{ port: number; process: ChildProcess }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/evals/mock-remote.ts'], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+async function startMock(latencyMs: number): Promise<{ port: number; process: ChildProcess }> {
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'bench/evals/mock-remote.ts', String(latencyMs)],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
   const lines = createInterface({ input: child.stdout! });
   for await (const line of lines) {
     lines.close();

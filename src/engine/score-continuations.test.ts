@@ -3,6 +3,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isSalonError } from '../lib/errors.js';
 import { loadModel } from './llama-engine.js';
+import { sharedLlama } from './native.js';
+import { tokenizeContinuations } from './score-continuations.js';
 import { tinyModelPath } from './test-model.js';
 import type { EngineModel } from './types.js';
 
@@ -80,5 +82,32 @@ describe.skipIf(!modelFile)('scoreContinuations on the tiny model', () => {
     expect(isSalonError(error) && error.code).toBe('context_length_exceeded');
     // The model still scores afterwards: no sequence was lost.
     expect(await model.scoreContinuations(prompt, letters)).toHaveLength(4);
+  });
+});
+
+describe.skipIf(!modelFile)('tokenizeContinuations', () => {
+  it('splits as tokenizing each whole text would, on prompts of every kind', async () => {
+    const llama = await sharedLlama(false);
+    const model = await llama.loadModel({ modelPath: modelFile! });
+    try {
+      const prompts = [
+        prompt,
+        'no line break at all, Answer:',
+        'Question?\nA. x\nB. y\nAnswer:',
+        'Ends with a line break\n',
+        'Long line: ' + 'les élèves, naïvement, '.repeat(40) + '\nAnswer:',
+      ];
+      const continuations = [' A', ' B', 'C', ' the end', '\n\nNext'];
+      for (const text of prompts) {
+        const split = tokenizeContinuations(model, text, continuations);
+        continuations.forEach((continuation, index) => {
+          const whole = [model.tokens.bos!, ...model.tokenize(text + continuation)];
+          expect([...split[index]!.context, ...split[index]!.tokens]).toEqual(whole);
+          expect(split[index]!.tokens.length).toBeGreaterThan(0);
+        });
+      }
+    } finally {
+      await model.dispose();
+    }
   });
 });

@@ -31,18 +31,49 @@ export function tokenizeContinuations(
   prompt: string,
   continuations: readonly string[],
 ): TokenizedContinuation[] {
-  const bos = model.tokens.bos;
-  const withBos = (tokens: Token[]) =>
-    bos !== null && model.tokens.shouldPrependBosToken ? [bos, ...tokens] : tokens;
-  const promptTokens = withBos(model.tokenize(prompt));
-  return continuations.map((continuation) => {
-    const whole = withBos(model.tokenize(prompt + continuation));
+  const promptTokens = withBos(model, model.tokenize(prompt));
+  const wholes =
+    wholesFromLastLine(model, prompt, promptTokens, continuations) ??
+    continuations.map((continuation) => withBos(model, model.tokenize(prompt + continuation)));
+  return wholes.map((whole) => {
     let shared = 0;
     while (shared < promptTokens.length && whole[shared] === promptTokens[shared]) shared++;
     // At least one context token (the distribution of the first one is unknown) and one scored.
     shared = Math.max(1, Math.min(shared, whole.length - 1));
     return { context: whole.slice(0, shared), tokens: whole.slice(shared) };
   });
+}
+
+/**
+ * `prompt + continuation` tokenized by re-reading only the prompt's last line: tokenizing a
+ * 2,500-token prompt takes ~10 ms, as long as evaluating a question once its shots are cached.
+ * Valid where the prompt's tokens end with those of its last line read on its own (no merge
+ * across the line break); undefined otherwise, and the caller tokenizes every text whole.
+ */
+function wholesFromLastLine(
+  model: LlamaModel,
+  prompt: string,
+  promptTokens: Token[],
+  continuations: readonly string[],
+): Token[][] | undefined {
+  const lineStart = prompt.lastIndexOf('\n') + 1;
+  if (lineStart === 0) return undefined;
+  const lastLine = prompt.slice(lineStart);
+  // Without the space a tokenizer may put before a text's first word: this line is mid-text.
+  const lineTokens = model.tokenize(lastLine, false, 'trimLeadingSpace');
+  const head = promptTokens.length - lineTokens.length;
+  if (lineTokens.length === 0 || head < 1) return undefined;
+  if (!lineTokens.every((token, index) => promptTokens[head + index] === token)) return undefined;
+  const before = promptTokens.slice(0, head);
+  return continuations.map((continuation) => [
+    ...before,
+    ...model.tokenize(lastLine + continuation, false, 'trimLeadingSpace'),
+  ]);
+}
+
+function withBos(model: LlamaModel, tokens: Token[]): Token[] {
+  const bos = model.tokens.bos;
+  return bos !== null && model.tokens.shouldPrependBosToken ? [bos, ...tokens] : tokens;
 }
 
 /** The distribution after one context, kept while the continuations that share it are scored. */
