@@ -2,9 +2,9 @@
 // scores model makers published). It only reads.
 import type { Kysely } from 'kysely';
 import type { Database } from '../../store/database.js';
-import { computeArenaRatings, type ArenaRating } from '../arena/arena-ratings.js';
+import type { ArenaRating } from '../arena/arena-ratings.js';
 import { eloK } from '../arena/online-elo.js';
-import { listVotedBattles } from '../arena/voted-battles.js';
+import { ArenaRatingsCache } from '../arena/ratings-cache.js';
 import { publishedMmluScores, type PublishedScore } from '../mmlu/published-scores.js';
 import { listMmluRunSummaries, type MmluRunSummary } from './mmlu-run-summaries.js';
 
@@ -31,13 +31,20 @@ export interface Leaderboard {
 /** Resamples for the arena's intervals: enough for stable 2.5% tails, fast for 100k votes. */
 export const arenaResamples = 500;
 
+/** The arena's ratings as the leaderboard computes them (one per server: they are cached). */
+export function createArenaRatings(): ArenaRatingsCache {
+  return new ArenaRatingsCache({ resamples: arenaResamples });
+}
+
 /** Builds the leaderboard from the arena's votes and the finished MMLU runs. */
-export async function buildLeaderboard(db: Kysely<Database>): Promise<Leaderboard> {
-  const [battles, runs] = await Promise.all([listVotedBattles(db), listMmluRunSummaries(db)]);
+export async function buildLeaderboard(
+  db: Kysely<Database>,
+  arenaRatings: ArenaRatingsCache = createArenaRatings(),
+): Promise<Leaderboard> {
+  const [standing, runs] = await Promise.all([arenaRatings.get(db), listMmluRunSummaries(db)]);
   return {
     arena: {
-      battles: battles.length,
-      ratings: computeArenaRatings(battles, { resamples: arenaResamples }),
+      ...standing,
       method: {
         model: 'bradley-terry',
         scale: 'P(i beats j) = 1 / (1 + 10^((R_j - R_i) / 400)); mean rating 1000',

@@ -3,7 +3,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { leaderboardCsv } from '../../../evals/leaderboard/leaderboard-csv.js';
-import { buildLeaderboard } from '../../../evals/leaderboard/leaderboard.js';
+import { buildLeaderboard, createArenaRatings } from '../../../evals/leaderboard/leaderboard.js';
 import type { ServerContext } from '../../context.js';
 import { parseQuery } from './route-input.js';
 import { requireUser } from './session-hooks.js';
@@ -12,7 +12,8 @@ const exportQuery = z.object({ format: z.enum(['csv', 'json']).default('csv') })
 
 /** GET /api/leaderboard and GET /api/leaderboard/export?format=csv|json. */
 export function leaderboardRoutes(app: FastifyInstance, context: ServerContext): void {
-  const load = () => buildLeaderboard(context.store.db);
+  const arenaRatings = createArenaRatings();
+  const load = () => buildLeaderboard(context.store.db, arenaRatings);
 
   app.get('/api/leaderboard', async (request, reply) => {
     requireUser(request);
