@@ -3,12 +3,12 @@
 // battles always give the same intervals.
 import type { RatedBattle } from './battle-outcome.js';
 import {
-  countPairs,
   fitStrengths,
   indexBattles,
   ratingOrigin,
   ratingScale,
   type FitOptions,
+  type PairCounts,
 } from './bradley-terry.js';
 import { seededRandom } from './seeded-random.js';
 
@@ -46,12 +46,27 @@ export function bootstrapIntervals(
   const random = seededRandom(options.seed ?? 20240307);
   const resamples = options.resamples ?? 500;
   const samples = new Map<string, number[]>();
-  const indexed = indexBattles(battles);
-  const weights = new Uint32Array(battles.length);
-  for (let s = 0; s < resamples && battles.length > 0; s++) {
-    weights.fill(0);
-    for (let k = 0; k < battles.length; k++) weights[Math.floor(random() * battles.length)]! += 1;
-    const counts = countPairs(indexed, weights);
+  const { models, pairOf, scoreOf, pairModels } = indexBattles(battles);
+  const n = battles.length;
+  const games = new Float64Array(pairModels.length);
+  const scores = new Float64Array(pairModels.length);
+  for (let s = 0; s < resamples && n > 0; s++) {
+    // Each draw adds one battle straight into its pair's counts: no per-battle weights pass.
+    games.fill(0);
+    scores.fill(0);
+    for (let k = 0; k < n; k++) {
+      const drawn = Math.floor(random() * n);
+      const pair = pairOf[drawn]!;
+      if (pair < 0) continue;
+      games[pair]! += 1;
+      scores[pair]! += scoreOf[drawn]!;
+    }
+    const counts: PairCounts = {
+      models,
+      pairs: pairModels
+        .map(([i, j], p) => ({ i, j, games: games[p]!, scoreI: scores[p]! }))
+        .filter((pair) => pair.games > 0),
+    };
     const played = new Set<number>();
     for (const pair of counts.pairs) played.add(pair.i).add(pair.j);
     const r = fitStrengths(counts, options);
