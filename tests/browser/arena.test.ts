@@ -140,6 +140,28 @@ describe.runIf(run)('arena battle in the browser', () => {
     expect(await json.getAttribute('href')).toBe('/api/leaderboard/export?format=json');
   });
 
+  it('reopens a battle from its URL mid-stream and finishes it there', async () => {
+    const page = await signedInPage();
+    await page.goto(`${server.url}/arena`);
+    await sendMessage(page, 'Name a French river.');
+    await page.waitForURL(/\/arena\?b=battle/);
+    const sideA = page.getByRole('region', { name: 'Model A', exact: true });
+    await expect.poll(async () => (await shownText(sideA)).length > 'Model A'.length).toBe(true);
+    await page.reload();
+    await waitForReplyEnd(page);
+    const texts = [
+      await shownText(page.getByRole('region', { name: 'Model A', exact: true })),
+      await shownText(page.getByRole('region', { name: 'Model B', exact: true })),
+    ].join('\n');
+    expect(texts).toContain(answers.alpha);
+    expect(texts).toContain(answers.beta);
+    await page.getByRole('button', { name: 'Tie' }).click();
+    await page.getByRole('status').filter({ hasText: 'Thanks for voting' }).waitFor();
+    await page.getByRole('button', { name: 'New battle' }).click();
+    await page.waitForURL(/\/arena$/);
+    expect(await page.getByRole('region', { name: 'Model A', exact: true }).count()).toBe(0);
+  });
+
   it('charts MMLU per subject, and passes axe in the dark theme and on a phone', async () => {
     // Two finished runs, stored as the harness stores them.
     const db = server.runtime.store.db;

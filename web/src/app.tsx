@@ -129,7 +129,11 @@ function Shell() {
       {/* While the drawer covers it (narrow screens), the page behind is out of reach. */}
       <main className="main" inert={sidebarOpen}>
         {route.name === 'arena' ? (
-          <LazyArena onOpenSidebar={() => setSidebarOpen(true)} composerRef={composer} />
+          <LazyArena
+            battleId={route.battleId}
+            onOpenSidebar={() => setSidebarOpen(true)}
+            composerRef={composer}
+          />
         ) : route.name === 'leaderboard' ? (
           <LazyLeaderboard onOpenSidebar={() => setSidebarOpen(true)} />
         ) : (

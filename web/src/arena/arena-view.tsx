@@ -24,15 +24,18 @@ const sideLabel: Record<SideKey, MessageKey> = { a: 'arenaModelA', b: 'arenaMode
 
 /** The arena screen. */
 export function ArenaView({
+  battleId,
   onOpenSidebar,
   composerRef,
 }: {
+  /** The battle in the URL (`/arena?b=`): reopened and followed where its answers stand. */
+  battleId: string | null;
   onOpenSidebar(): void;
   composerRef: React.RefObject<ComposerHandle | null>;
 }) {
   const { t } = useI18n();
   const { models } = useModels();
-  const arena = useBattle();
+  const arena = useBattle(battleId);
   const { battle } = arena;
   // Aliases (`small`) are the same model as their target: they don't make a second contender.
   const contenders = models?.filter((model) => !model.aliasOf).length;

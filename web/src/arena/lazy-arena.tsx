@@ -9,6 +9,7 @@ const View = lazy(() =>
 
 /** The arena, loaded on first render. */
 export function LazyArena(props: {
+  battleId: string | null;
   onOpenSidebar(): void;
   composerRef: React.RefObject<ComposerHandle | null>;
 }) {

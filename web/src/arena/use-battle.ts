@@ -6,6 +6,7 @@ import { api } from '../api/client.js';
 import { followRun } from '../api/follow-run.js';
 import type { MessageStatus } from '../api/types.js';
 import { LiveTextBuffer } from '../chat/live-text.js';
+import { navigate } from '../lib/router.js';
 import { sides, type Battle, type BattleOutcome, type SideKey } from './arena-types.js';
 
 /** What the arena screen shows and does. */
@@ -26,8 +27,8 @@ export interface BattleState {
 
 const battlePath = (id: string) => `/api/arena/battles/${encodeURIComponent(id)}`;
 
-/** The arena's state. */
-export function useBattle(): BattleState {
+/** The arena's state for the battle `battleId` names (null: none yet). */
+export function useBattle(battleId: string | null): BattleState {
   const [battle, setBattle] = useState<Battle | null>(null);
   const [live, setLive] = useState<ReadonlyMap<string, string>>(new Map());
   const [statuses, setStatuses] = useState<Record<SideKey, MessageStatus>>({
@@ -39,6 +40,9 @@ export function useBattle(): BattleState {
   const buffer = useRef<LiveTextBuffer | null>(null);
   buffer.current ??= new LiveTextBuffer(setLive);
   const following = useRef<AbortController | null>(null);
+  // The battle shown, set before the URL changes so that the effect below does not load again
+  // a battle this hook has just started.
+  const shownId = useRef<string | null>(null);
 
   useEffect(() => () => following.current?.abort(), []);
 
@@ -78,6 +82,30 @@ export function useBattle(): BattleState {
     });
   }, []);
 
+  // A battle named in the URL (a reload, a link, the back button) is read and followed.
+  useEffect(() => {
+    if (!battleId) {
+      shownId.current = null;
+      following.current?.abort();
+      buffer.current?.clear();
+      setBattle(null);
+      return;
+    }
+    if (battleId === shownId.current) return;
+    const controller = new AbortController();
+    api<Battle>(battlePath(battleId), { signal: controller.signal })
+      .then((loaded) => {
+        shownId.current = loaded.id;
+        setBattle(loaded);
+        setStatuses({ a: loaded.a.status, b: loaded.b.status });
+        follow(loaded);
+      })
+      .catch((caught: Error) => {
+        if (!controller.signal.aborted) setError(caught.message);
+      });
+    return () => controller.abort();
+  }, [battleId, follow]);
+
   const start = useCallback(
     async (content: string) => {
       setError(null);
@@ -89,6 +117,8 @@ export function useBattle(): BattleState {
         setBattle(started);
         setStatuses({ a: started.a.status, b: started.b.status });
         follow(started);
+        shownId.current = started.id;
+        navigate({ name: 'arena', battleId: started.id });
         return true;
       } catch (caught) {
         setError((caught as Error).message);
@@ -125,10 +155,8 @@ export function useBattle(): BattleState {
   );
 
   const reset = useCallback(() => {
-    following.current?.abort();
-    buffer.current?.clear();
-    setBattle(null);
     setError(null);
+    navigate({ name: 'arena', battleId: null });
   }, []);
 
   const textOf = (side: SideKey) =>

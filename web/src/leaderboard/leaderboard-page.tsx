@@ -120,7 +120,7 @@ function Boards({ data }: { data: LeaderboardData }) {
                 href="/arena"
                 onClick={(event) => {
                   event.preventDefault();
-                  navigate({ name: 'arena' });
+                  navigate({ name: 'arena', battleId: null });
                 }}
               >
                 {t('arenaStartBattle')}

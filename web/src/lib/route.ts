@@ -6,7 +6,7 @@ export type Route =
   | { name: 'home' }
   | { name: 'chat'; id: string; messageId: string | null }
   | { name: 'share'; id: string }
-  | { name: 'arena' }
+  | { name: 'arena'; battleId: string | null }
   | { name: 'leaderboard' };
 
 /** Parses a location into a route. */
@@ -21,7 +21,9 @@ export function parseRoute(pathname: string, search: string): Route {
   }
   const share = /^\/s\/([^/]+)\/?$/.exec(pathname);
   if (share?.[1]) return { name: 'share', id: decodeURIComponent(share[1]) };
-  if (/^\/arena\/?$/.test(pathname)) return { name: 'arena' };
+  if (/^\/arena\/?$/.test(pathname)) {
+    return { name: 'arena', battleId: new URLSearchParams(search).get('b') };
+  }
   if (/^\/leaderboard\/?$/.test(pathname)) return { name: 'leaderboard' };
   return { name: 'home' };
 }

@@ -13,7 +13,10 @@ export function routeUrl(route: Route): string {
     return route.messageId ? `${base}?m=${encodeURIComponent(route.messageId)}` : base;
   }
   if (route.name === 'share') return `/s/${encodeURIComponent(route.id)}`;
-  if (route.name === 'arena' || route.name === 'leaderboard') return `/${route.name}`;
+  if (route.name === 'arena') {
+    return route.battleId ? `/arena?b=${encodeURIComponent(route.battleId)}` : '/arena';
+  }
+  if (route.name === 'leaderboard') return '/leaderboard';
   return '/';
 }
 

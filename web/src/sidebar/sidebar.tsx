@@ -194,7 +194,7 @@ function PageLink({
       onClick={(event) => {
         if (event.ctrlKey || event.metaKey || event.shiftKey || event.button !== 0) return;
         event.preventDefault();
-        navigate({ name: route });
+        navigate(route === 'arena' ? { name: route, battleId: null } : { name: route });
         onOpen();
       }}
     >
