@@ -211,6 +211,55 @@ describe.each(targets)('arena API on $dialect', (target) => {
   });
 });
 
+describe.each(targets)('deleting an account with battles on $dialect', (target) => {
+  it('deletes its battles and votes too, and the ratings no longer count them', async () => {
+    const t = await openChatTestApp(target);
+    try {
+      const db = t.runtime.store.db;
+      const owner = await signIn(db, { role: 'owner' });
+      const member = await signIn(db);
+      const started = await t.app.inject({
+        method: 'POST',
+        url: '/api/arena/battles',
+        headers: member.headers,
+        payload: { content: 'Hello' },
+      });
+      const battle = started.json<Battle>();
+      await injectRunEvents(t.app, battle.a.runId!, member.headers);
+      await injectRunEvents(t.app, battle.b.runId!, member.headers);
+      const voted = await t.app.inject({
+        method: 'POST',
+        url: `/api/arena/battles/${battle.id}/vote`,
+        headers: member.headers,
+        payload: { outcome: 'a' },
+      });
+      expect(voted.statusCode).toBe(200);
+      const before = await t.app.inject({
+        method: 'GET',
+        url: '/api/leaderboard',
+        headers: owner.headers,
+      });
+      expect(before.json<Leaderboard>().arena.battles).toBe(1);
+      const deleted = await t.app.inject({
+        method: 'DELETE',
+        url: `/api/users/${member.user.id}`,
+        headers: owner.headers,
+      });
+      expect(deleted.statusCode, deleted.body).toBe(204);
+      expect(await db.selectFrom('arena_battles').selectAll().execute()).toEqual([]);
+      expect(await db.selectFrom('arena_votes').selectAll().execute()).toEqual([]);
+      const after = await t.app.inject({
+        method: 'GET',
+        url: '/api/leaderboard',
+        headers: owner.headers,
+      });
+      expect(after.json<Leaderboard>().arena).toMatchObject({ battles: 0, ratings: [] });
+    } finally {
+      await t.dispose();
+    }
+  });
+});
+
 describe.each(targets)('leaderboard with MMLU runs on $dialect', (target) => {
   it('shows finished runs measured here, best first, with their subjects; unfinished ones not', async () => {
     const t = await openApiTestApp(target);
