@@ -66,7 +66,12 @@ describe('gateway', () => {
 
   it('does not retry a client error, and keeps its status', async () => {
     const config = await gatewayOver([{ kind: 'status', status: 400, message: 'bad field' }], []);
-    config.models.push({ name: 'small', targets: [{ provider: 'p0' }, { provider: 'p1' }] });
+    // p0 first (by weight): a 400 is the request's fault, so p1 must never be asked.
+    config.models.push({
+      name: 'small',
+      balance: 'weighted',
+      targets: [{ provider: 'p0' }, { provider: 'p1', weight: 1e-9 }],
+    });
     const gateway = new Gateway(buildCatalog(config, {}), noEngine);
     const error = await gateway
       .chat('small', { messages: [{ role: 'user', content: 'x' }] })
