@@ -13,6 +13,7 @@ import {
 } from '../helpers/browser.js';
 import {
   messageBox,
+  replyTimeout,
   sendMessage,
   shownText,
   stopButton,
@@ -148,13 +149,22 @@ describe.runIf(run)('arena battle in the browser', () => {
     const sideA = page.getByRole('region', { name: 'Model A', exact: true });
     await expect.poll(async () => (await shownText(sideA)).length > 'Model A'.length).toBe(true);
     await page.reload();
-    await waitForReplyEnd(page);
-    const texts = [
-      await shownText(page.getByRole('region', { name: 'Model A', exact: true })),
-      await shownText(page.getByRole('region', { name: 'Model B', exact: true })),
-    ].join('\n');
-    expect(texts).toContain(answers.alpha);
-    expect(texts).toContain(answers.beta);
+    // Reopened from the URL: both answers end complete, with nothing lost across the reload.
+    const both = async () =>
+      [
+        await shownText(page.getByRole('region', { name: 'Model A', exact: true })),
+        await shownText(page.getByRole('region', { name: 'Model B', exact: true })),
+      ].join('\n');
+    await expect
+      .poll(both, { timeout: replyTimeout })
+      .toMatch(
+        new RegExp(
+          `${answers.alpha}[\\s\\S]*${answers.beta}|${answers.beta}[\\s\\S]*${answers.alpha}`,
+        ),
+      );
+    await expect
+      .poll(() => page.getByRole('button', { name: 'Tie' }).isEnabled(), { timeout: replyTimeout })
+      .toBe(true);
     await page.getByRole('button', { name: 'Tie' }).click();
     await page.getByRole('status').filter({ hasText: 'Thanks for voting' }).waitFor();
     await page.getByRole('button', { name: 'New battle' }).click();
@@ -211,5 +221,40 @@ describe.runIf(run)('arena battle in the browser', () => {
     await phone.goto(`${server.url}/arena`);
     await messageBox(phone).waitFor();
     await expectNoSeriousViolations(phone);
+  });
+});
+
+describe.runIf(run)('arena with a single model in the browser', () => {
+  let server: WebServer;
+  let upstream: FakeUpstream;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    upstream = await startFakeOpenAI([{ kind: 'reply', text: 'Hello.' }]);
+    [server, browser] = await Promise.all([
+      startWebServer({ config: salonConfig({ upstreams: { lonely: upstream.url } }) }),
+      launchChromium(),
+    ]);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    await upstream?.close();
+  });
+
+  it('says that the arena needs two models, and offers no way to start a battle', async () => {
+    const context = await newContext(browser);
+    const { headers } = await signIn(server.runtime.store.db);
+    await addSessionCookie(context, server.url, headers.cookie);
+    const page = await context.newPage();
+    await page.goto(`${server.url}/arena`);
+    const alert = page.getByRole('alert');
+    await alert.waitFor();
+    expect(await shownText(alert)).toMatch(/needs at least two models, and this server serves 1/);
+    await messageBox(page).fill('Anyone there?');
+    expect(await page.getByRole('button', { name: 'Send', exact: true }).isDisabled()).toBe(true);
+    const found = serious(await runAxe(page));
+    expect(found, JSON.stringify(found, null, 2)).toEqual([]);
+    await context.close();
   });
 });
