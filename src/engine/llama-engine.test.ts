@@ -204,7 +204,10 @@ describe.skipIf(!modelFile)('llama engine on the tiny model', () => {
 
   it('runs 4 generations at once, overlapping in time, each as if alone', async () => {
     const prompts = ['Alpha beta', 'Gamma delta epsilon', 'One two three four', 'Zeta'];
-    const options = { ...greedy, maxTokens: 150 };
+    // 40 tokens: enough for mixed-up outputs to show (the test fails without the output
+    // reorder guard), short of where llama.cpp's batch-dependent rounding flips a greedy pick
+    // between near-equal tokens of this random-weight model.
+    const options = { ...greedy, maxTokens: 40 };
     const alone: string[] = [];
     for (const prompt of prompts) alone.push((await collect(model.complete(prompt, options))).text);
     // Several rounds: batches interleave differently each time.
