@@ -172,6 +172,42 @@ describe.runIf(run)('arena battle in the browser', () => {
     expect(await page.getByRole('region', { name: 'Model A', exact: true }).count()).toBe(0);
   });
 
+  it('stops both answers with Escape, keeping the text so far', async () => {
+    for (const upstream of upstreams) {
+      upstream.script = [
+        {
+          kind: 'reply',
+          text: 'One two three four five six seven eight.',
+          chunks: 8,
+          chunkDelayMs: 400,
+        },
+      ];
+    }
+    try {
+      const page = await signedInPage();
+      await page.goto(`${server.url}/arena`);
+      await sendMessage(page, 'Count slowly.');
+      const sideA = page.getByRole('region', { name: 'Model A', exact: true });
+      await expect.poll(async () => (await shownText(sideA)).includes('One')).toBe(true);
+      await page.keyboard.press('Escape');
+      await waitForReplyEnd(page);
+      await expect
+        .poll(() => page.getByRole('button', { name: 'Both are bad' }).isEnabled())
+        .toBe(true);
+      const shown = await shownText(sideA);
+      expect(shown).toContain('One');
+      expect(shown).not.toContain('eight');
+      const sideB = page.getByRole('region', { name: 'Model B', exact: true });
+      expect(await shownText(sideB)).not.toContain('eight');
+    } finally {
+      for (const [index, upstream] of upstreams.entries()) {
+        upstream.script = [
+          { kind: 'reply', text: Object.values(answers)[index]!, chunks: 8, chunkDelayMs: 150 },
+        ];
+      }
+    }
+  });
+
   it('charts MMLU per subject, and passes axe in the dark theme and on a phone', async () => {
     // Two finished runs, stored as the harness stores them.
     const db = server.runtime.store.db;

@@ -45,6 +45,19 @@ export function ArenaView({
     document.title = `${t('arena')} – Salon`;
   }, [t]);
 
+  // Escape stops both answers, as it stops a chat reply (unless a dialog has the key).
+  const { generating, stop } = arena;
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      if (event.key !== 'Escape' || !generating || event.defaultPrevented) return;
+      if (document.querySelector('dialog[open]')) return;
+      event.preventDefault();
+      void stop();
+    };
+    addEventListener('keydown', onKey);
+    return () => removeEventListener('keydown', onKey);
+  }, [generating, stop]);
+
   const canVote = battle !== null && battle.vote === null && !arena.generating;
   return (
     <div className="chat-view arena-view">
