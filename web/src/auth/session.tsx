@@ -1,6 +1,14 @@
 // The signed-in state: GET /api/auth/state on load, then setup, login, signup and logout.
 // Keeps the CSRF token for the API client.
-import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState } from 'react';
+import {
+  createContext,
+  useCallback,
+  useContext,
+  useEffect,
+  useMemo,
+  useRef,
+  useState,
+} from 'react';
 import type { ReactNode } from 'react';
 import { api, setCsrfToken, setUnauthorizedHandler } from '../api/client.js';
 import { apiOrEarly, takeEarly } from '../api/early-fetch.js';
