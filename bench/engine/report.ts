@@ -1,12 +1,14 @@
 // Sums up the rounds: medians per side and concurrency level, the Salon/raw ratios, and
 // whether streams together beat one stream.
-import os from 'node:os';
 import {
   cpuMicrosPerToken,
   systemMicrosPerToken,
   tokensPerSecond,
   type Measurement,
 } from './workload.js';
+import type { Machine } from '../machine.js';
+
+export { loadAverage, machine, type Machine } from '../machine.js';
 
 /** Both sides' runs at one concurrency level, in round order. */
 export interface LevelRuns {
@@ -57,14 +59,6 @@ export interface BenchReport {
   levels: LevelSummary[];
 }
 
-/** Where the bench ran. */
-export interface Machine {
-  cpus: number;
-  cpuModel: string;
-  node: string;
-  platform: string;
-}
-
 /** The median of a non-empty list. */
 export function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -103,21 +97,6 @@ export function summarise(levels: readonly LevelRuns[]): LevelSummary[] {
       runs: { raw: rawRates.map(Math.round), salon: salonRates.map(Math.round) },
     };
   });
-}
-
-/** This machine. */
-export function machine(): Machine {
-  return {
-    cpus: os.availableParallelism(),
-    cpuModel: os.cpus()[0]?.model.trim() ?? 'unknown',
-    node: process.version,
-    platform: `${os.platform()} ${os.arch()}`,
-  };
-}
-
-/** The 1-minute load average. */
-export function loadAverage(): number {
-  return Math.round(os.loadavg()[0]! * 100) / 100;
 }
 
 /** The human-readable report. */

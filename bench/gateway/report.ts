@@ -1,8 +1,10 @@
 // Sums up the rounds: latency percentiles at concurrency 1, requests/s at concurrency N, the
 // gateways' CPU per request, what each gateway adds over the direct call, and the goals.
-import os from 'node:os';
 import type { TimeWindow } from './cpu-profile.js';
 import type { Mode, Timing } from './load.js';
+import type { Machine } from '../machine.js';
+
+export { loadAverage, machine, type Machine } from '../machine.js';
 
 /** Everything measured for one path in one mode, over all rounds. */
 export interface PathRuns {
@@ -73,7 +75,7 @@ export interface Overhead {
 /** The whole result, as `--json` prints it. */
 export interface GatewayBenchReport {
   date: string;
-  machine: { cpus: number; cpuModel: string; node: string; platform: string };
+  machine: Machine;
   /** The 1-minute load average before and after: above ~1 others were using the cores. */
   load: { before: number; after: number };
   command: string;
@@ -183,21 +185,6 @@ export function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
   return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-}
-
-/** This machine. */
-export function machine(): GatewayBenchReport['machine'] {
-  return {
-    cpus: os.availableParallelism(),
-    cpuModel: os.cpus()[0]?.model.trim() ?? 'unknown',
-    node: process.version,
-    platform: `${os.platform()} ${os.arch()}`,
-  };
-}
-
-/** The 1-minute load average. */
-export function loadAverage(): number {
-  return Math.round(os.loadavg()[0]! * 100) / 100;
 }
 
 const modeName: Record<Mode, string> = { json: 'non-streaming', stream: 'streaming' };

@@ -1,8 +1,10 @@
 // Sums up the timings: percentiles per dialect and query kind, for Salon and for the index
 // alone, and Salon's p95 as a multiple of the baseline's.
-import os from 'node:os';
 import type { DialectName } from '../../src/store/store-dialect.js';
 import { queryKinds, queryUsers, type BenchQuery } from './queries.js';
+import type { Machine } from '../machine.js';
+
+export { loadAverage, machine, type Machine } from '../machine.js';
 
 /** One timed query: Salon's search and the bare index lookup, back to back. */
 export interface Timing {
@@ -46,7 +48,7 @@ export interface DialectReport {
 /** The whole result, as `--json` prints it. */
 export interface SearchBenchReport {
   date: string;
-  machine: { cpus: number; cpuModel: string; node: string; platform: string };
+  machine: Machine;
   /** The 1-minute load average before and after: above ~1 others were using the cores. */
   load: { before: number; after: number };
   command: string;
@@ -115,21 +117,6 @@ export function summariseDialect(
         hits,
       })),
   };
-}
-
-/** This machine. */
-export function machine(): SearchBenchReport['machine'] {
-  return {
-    cpus: os.availableParallelism(),
-    cpuModel: os.cpus()[0]?.model.trim() ?? 'unknown',
-    node: process.version,
-    platform: `${os.platform()} ${os.arch()}`,
-  };
-}
-
-/** The 1-minute load average. */
-export function loadAverage(): number {
-  return Math.round(os.loadavg()[0]! * 100) / 100;
 }
 
 const ms = (value: number) => value.toFixed(value < 10 ? 2 : 1);
