@@ -3,12 +3,7 @@
 // still streaming follows that run live from its first event.
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { api, ApiError } from '../api/client.js';
-import {
-  apiOrEarly,
-  conversationPath,
-  conversationTailPath,
-  takeEarly,
-} from '../api/early-fetch.js';
+import { apiOrEarly, conversationPath, conversationTailPath } from '../api/early-fetch.js';
 import { followRun } from '../api/follow-run.js';
 import type {
   Conversation,
@@ -19,59 +14,21 @@ import type {
   RunStart,
 } from '../api/types.js';
 import { useConversations } from '../data/conversations.js';
-import { afterNextPaint } from '../lib/after-paint.js';
 import { navigate } from '../lib/router.js';
+import {
+  emptyState,
+  initialState,
+  openedState,
+  useWholeTree,
+  type ChatState,
+} from './chat-state.js';
 import { LiveTextBuffer } from './live-text.js';
 import { buildTree, latestLeaf, selectedPath } from './message-tree.js';
-
-/** How the chat is loading. */
-export type ChatStatus = 'new' | 'loading' | 'ready' | 'not-found' | 'error';
-
-interface ChatState {
-  status: ChatStatus;
-  conversation: Conversation | null;
-  messages: Message[];
-  /** Only the end of the selected branch is here yet (the rest loads after the first paint). */
-  partial?: boolean;
-  error?: string;
-}
 
 /** Settings of a chat that does not exist yet. */
 export interface DraftSettings {
   model: string | null;
   systemPrompt: string;
-}
-
-const emptyState: ChatState = { status: 'new', conversation: null, messages: [] };
-
-/**
- * The state an answer (whole, or the branch's end) opens the chat with. A partial answer shows
- * its leaf: the selection may name a message older than the messages it holds.
- */
-function openedState(answer: ConversationAnswer): ChatState {
-  if (answer.complete !== false) {
-    return { status: 'ready', conversation: answer.conversation, messages: answer.messages };
-  }
-  return {
-    status: 'ready',
-    conversation: { ...answer.conversation, selectedLeafId: answer.leafId ?? null },
-    messages: answer.messages,
-    partial: true,
-  };
-}
-
-/** The first state: the conversation's early answer when it has already arrived. */
-function initialState(conversationId: string | null): ChatState {
-  if (conversationId === null) return emptyState;
-  const early = takeEarly<ConversationAnswer>(conversationTailPath(conversationId));
-  return early ? openedState(early) : emptyState;
-}
-
-/** The whole tree, with what changed here since it was asked for (replies, ratings) kept. */
-function mergeMessages(whole: readonly Message[], shown: readonly Message[]): Message[] {
-  const byId = new Map(whole.map((message) => [message.id, message]));
-  for (const message of shown) byId.set(message.id, message);
-  return [...byId.values()];
 }
 
 /** What a finish reason means for the message. */
@@ -249,32 +206,7 @@ export function useChat(conversationId: string | null) {
   useEffect(() => stopFollowing, [stopFollowing]);
 
   // Opened from the branch's end: the whole tree once the first frame is on screen.
-  const partialId = state.partial ? (state.conversation?.id ?? null) : null;
-  useEffect(() => {
-    if (partialId === null) return;
-    const controller = new AbortController();
-    const cancel = afterNextPaint(() => {
-      api<ConversationAnswer>(conversationPath(partialId), { signal: controller.signal }).then(
-        (answer) =>
-          setState((previous) =>
-            previous.conversation?.id !== partialId
-              ? previous
-              : {
-                  ...previous,
-                  partial: false,
-                  messages: mergeMessages(answer.messages, previous.messages),
-                },
-          ),
-        (error: unknown) => {
-          if (!controller.signal.aborted) setActionError((error as Error).message);
-        },
-      );
-    });
-    return () => {
-      cancel();
-      controller.abort();
-    };
-  }, [partialId]);
+  useWholeTree(state.partial ? (state.conversation?.id ?? null) : null, setState, setActionError);
 
   const tree = useMemo(() => buildTree(state.messages), [state.messages]);
   const path = useMemo(
