@@ -1,34 +1,12 @@
 // Migration 0006 on both dialects: down() returns to 0005's schema, and up() gives the keys
 // already stored no limits of their own.
-import { Migrator, sql, type Kysely } from 'kysely';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readable, testMigrator } from '../../../tests/helpers/migrations.js';
 import { storeTargets, type TestDatabase } from '../../../tests/helpers/stores.js';
 import { openDatabase } from '../create-database.js';
-import { migrations } from '../migrate.js';
-import type { Database } from '../database.js';
 
 const targets = await storeTargets('migration 0006');
-
-async function migrator(db: Kysely<Database>, database: TestDatabase): Promise<Migrator> {
-  // Where openDatabase keeps Kysely's migration tables: the test schema on PostgreSQL.
-  const schema = database.options.databaseUrl
-    ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(db)).rows[0]!.schema
-    : undefined;
-  return new Migrator({
-    db,
-    provider: { getMigrations: async () => migrations },
-    migrationTableSchema: schema,
-  });
-}
-
-// Whether the column can be read. A query, not Kysely's introspection: on PostgreSQL that lists
-// every schema's tables, other test runs' included.
-async function hasColumn(db: Kysely<Database>, table: string, column: string): Promise<boolean> {
-  return sql`select ${sql.ref(column)} from ${sql.table(table)} limit 0`.execute(db).then(
-    () => true,
-    () => false,
-  );
-}
 
 describe.each(targets)('migration 0006 on $dialect', (target) => {
   let database: TestDatabase;
@@ -40,20 +18,20 @@ describe.each(targets)('migration 0006 on $dialect', (target) => {
   it('goes down to 0005 and up again, keeping the keys already there', async () => {
     const store = await openDatabase(database.options);
     try {
-      const down = await (await migrator(store.db, database)).migrateTo('0005-providers');
+      const down = await (await testMigrator(store.db, database)).migrateTo('0005-providers');
       expect(down.error).toBeUndefined();
-      expect(await hasColumn(store.db, 'usage_events', 'id')).toBe(false);
-      expect(await hasColumn(store.db, 'api_keys', 'allowed_models')).toBe(false);
-      expect(await hasColumn(store.db, 'api_keys', 'key_hash')).toBe(true);
+      expect(await readable(store.db, 'usage_events', 'id')).toBe(false);
+      expect(await readable(store.db, 'api_keys', 'allowed_models')).toBe(false);
+      expect(await readable(store.db, 'api_keys', 'key_hash')).toBe(true);
       // A key as 0005 stored it (no limit columns yet).
       await sql`insert into api_keys (id, name, user_id, prefix, key_hash, created_at)
         values ('key-old', 'old', null, 'sk-salon-abcd', 'hash-old', '2026-11-01T00:00:00.000Z')`.execute(
         store.db,
       );
 
-      const up = await (await migrator(store.db, database)).migrateToLatest();
+      const up = await (await testMigrator(store.db, database)).migrateToLatest();
       expect(up.error).toBeUndefined();
-      expect(await hasColumn(store.db, 'usage_events', 'cost_usd')).toBe(true);
+      expect(await readable(store.db, 'usage_events', 'cost_usd')).toBe(true);
       const key = await store.db
         .selectFrom('api_keys')
         .selectAll()

@@ -1,32 +1,12 @@
 // Migration 0007 on both dialects: down() removes the evaluation tables (from the top, past
 // 0008) and up() brings them back, usable.
-import { Migrator, sql, type Kysely } from 'kysely';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readable, testMigrator } from '../../../tests/helpers/migrations.js';
 import { storeTargets, type TestDatabase } from '../../../tests/helpers/stores.js';
 import { openDatabase } from '../create-database.js';
-import type { Database } from '../database.js';
-import { migrations } from '../migrate.js';
 
 const targets = await storeTargets('migration 0007');
-
-async function migrator(db: Kysely<Database>, database: TestDatabase): Promise<Migrator> {
-  // Where openDatabase keeps Kysely's migration tables: the test schema on PostgreSQL.
-  const schema = database.options.databaseUrl
-    ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(db)).rows[0]!.schema
-    : undefined;
-  return new Migrator({
-    db,
-    provider: { getMigrations: async () => migrations },
-    migrationTableSchema: schema,
-  });
-}
-
-async function hasTable(db: Kysely<Database>, table: string): Promise<boolean> {
-  return sql`select 1 from ${sql.table(table)} limit 0`.execute(db).then(
-    () => true,
-    () => false,
-  );
-}
 
 describe.each(targets)('migration 0007 on $dialect', (target) => {
   let database: TestDatabase;
@@ -38,14 +18,14 @@ describe.each(targets)('migration 0007 on $dialect', (target) => {
   it('goes down to 0006 and up again', async () => {
     const store = await openDatabase(database.options);
     try {
-      expect(await hasTable(store.db, 'eval_answers')).toBe(true);
+      expect(await readable(store.db, 'eval_answers')).toBe(true);
       const down = await (
-        await migrator(store.db, database)
+        await testMigrator(store.db, database)
       ).migrateTo('0006-usage-and-key-limits');
       expect(down.error).toBeUndefined();
-      expect(await hasTable(store.db, 'eval_runs')).toBe(false);
-      expect(await hasTable(store.db, 'eval_answers')).toBe(false);
-      const up = await (await migrator(store.db, database)).migrateToLatest();
+      expect(await readable(store.db, 'eval_runs')).toBe(false);
+      expect(await readable(store.db, 'eval_answers')).toBe(false);
+      const up = await (await testMigrator(store.db, database)).migrateToLatest();
       expect(up.error).toBeUndefined();
       await sql`insert into eval_runs (id, benchmark, model, shots, split, subjects,
         parameters_key, data_digest, question_count, status, created_at, updated_at)

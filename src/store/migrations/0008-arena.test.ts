@@ -1,35 +1,14 @@
 // Migration 0008 on both dialects: down() returns to 0007's schema (arena conversations go with
 // it, chats stay), up() makes the conversations already stored chats, and the vote table holds
 // one vote per battle.
-import { Migrator, sql, type Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readable, testMigrator } from '../../../tests/helpers/migrations.js';
 import { storeTargets, type TestDatabase } from '../../../tests/helpers/stores.js';
 import { openDatabase } from '../create-database.js';
-import { migrations } from '../migrate.js';
 import type { Database } from '../database.js';
 
 const targets = await storeTargets('migration 0008');
-
-async function migrator(db: Kysely<Database>, database: TestDatabase): Promise<Migrator> {
-  // Where openDatabase keeps Kysely's migration tables: the test schema on PostgreSQL.
-  const schema = database.options.databaseUrl
-    ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(db)).rows[0]!.schema
-    : undefined;
-  return new Migrator({
-    db,
-    provider: { getMigrations: async () => migrations },
-    migrationTableSchema: schema,
-  });
-}
-
-// A query, not introspection (which on PostgreSQL lists other test runs' schemas too).
-async function readable(db: Kysely<Database>, table: string, column = '*'): Promise<boolean> {
-  const what = column === '*' ? sql`*` : sql.ref(column);
-  return sql`select ${what} from ${sql.table(table)} limit 0`.execute(db).then(
-    () => true,
-    () => false,
-  );
-}
 
 const at = '2026-11-01T00:00:00.000Z';
 
@@ -52,13 +31,13 @@ describe.each(targets)('migration 0008 on $dialect', (target) => {
     try {
       await sql`insert into users (id, email, role, created_at, updated_at)
         values ('user-1', 'a@example.com', 'member', ${at}, ${at})`.execute(db);
-      const down = await (await migrator(db, database)).migrateTo('0007-evals');
+      const down = await (await testMigrator(db, database)).migrateTo('0007-evals');
       expect(down.error).toBeUndefined();
       expect(await readable(db, 'arena_battles')).toBe(false);
       expect(await readable(db, 'conversations', 'kind')).toBe(false);
       await addConversation(db, 'conv-old');
 
-      const up = await (await migrator(db, database)).migrateToLatest();
+      const up = await (await testMigrator(db, database)).migrateToLatest();
       expect(up.error).toBeUndefined();
       const old = await db.selectFrom('conversations').select('kind').where('id', '=', 'conv-old');
       expect(await old.executeTakeFirstOrThrow()).toEqual({ kind: 'chat' });
@@ -95,11 +74,11 @@ describe.each(targets)('migration 0008 on $dialect', (target) => {
           .execute(),
       ).rejects.toThrow();
 
-      const again = await (await migrator(db, database)).migrateTo('0007-evals');
+      const again = await (await testMigrator(db, database)).migrateTo('0007-evals');
       expect(again.error).toBeUndefined();
       const left = await sql<{ id: string }>`select id from conversations order by id`.execute(db);
       expect(left.rows.map((row) => row.id)).toEqual(['conv-old']);
-      expect((await (await migrator(db, database)).migrateToLatest()).error).toBeUndefined();
+      expect((await (await testMigrator(db, database)).migrateToLatest()).error).toBeUndefined();
     } finally {
       await store.close();
     }
