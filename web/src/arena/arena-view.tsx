@@ -9,6 +9,7 @@ import { Icon } from '../lib/icons.js';
 import { navigate } from '../lib/router.js';
 import { MarkdownView } from '../markdown/markdown.js';
 import { Composer, type ComposerHandle } from '../chat/composer.js';
+import { RunNotices } from '../chat/run-notices.js';
 import { sides, type BattleOutcome, type SideKey } from './arena-types.js';
 import { useBattle } from './use-battle.js';
 import './arena.css';
@@ -157,19 +158,11 @@ export function ArenaView({
         </div>
       </div>
       <div className="composer-area">
-        {arena.reconnecting ? (
-          <p className="notice" role="status">
-            {t('reconnecting')}
-          </p>
-        ) : null}
-        {arena.error ? (
-          <p className="notice error" role="alert">
-            {t('errorGeneric', { message: arena.error })}{' '}
-            <button type="button" className="link-button" onClick={arena.dismissError}>
-              {t('close')}
-            </button>
-          </p>
-        ) : null}
+        <RunNotices
+          reconnecting={arena.reconnecting}
+          error={arena.error}
+          onDismiss={arena.dismissError}
+        />
         <Composer
           ref={composerRef}
           generating={arena.generating}

@@ -13,6 +13,7 @@ import type { ComposerHandle } from './composer.js';
 import { MessageList } from './message-list.js';
 import type { MessageActions } from './message-item.js';
 import { ModelPicker } from './model-picker.js';
+import { RunNotices } from './run-notices.js';
 import { SystemPromptPanel } from './system-prompt-panel.js';
 import { useChat } from './use-chat.js';
 import type { DraftSettings } from './use-chat.js';
@@ -178,19 +179,11 @@ export function ChatView({
         )}
       </div>
       <div className="composer-area">
-        {chat.reconnecting ? (
-          <p className="notice" role="status">
-            {t('reconnecting')}
-          </p>
-        ) : null}
-        {chat.actionError ? (
-          <p className="notice error" role="alert">
-            {t('errorGeneric', { message: chat.actionError })}{' '}
-            <button type="button" className="link-button" onClick={chat.dismissError}>
-              {t('close')}
-            </button>
-          </p>
-        ) : null}
+        <RunNotices
+          reconnecting={chat.reconnecting}
+          error={chat.actionError}
+          onDismiss={chat.dismissError}
+        />
         <Composer
           ref={composerRef}
           generating={chat.generating}
