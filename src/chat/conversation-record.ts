@@ -14,6 +14,8 @@ export interface Conversation {
   createdAt: string;
   updatedAt: string;
   lastActivityAt: string;
+  /** A temporary chat, deleted once idle by the retention job. */
+  temporary: boolean;
 }
 
 /** Maps a `conversations` row to its record. */
@@ -30,5 +32,6 @@ export function toConversation(row: Omit<Selectable<ConversationsTable>, 'kind'>
     createdAt: row.created_at,
     updatedAt: row.updated_at,
     lastActivityAt: row.last_activity_at,
+    temporary: row.temporary === 1,
   };
 }

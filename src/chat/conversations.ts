@@ -12,6 +12,8 @@ export interface NewConversation {
   model?: string | null;
   systemPrompt?: string | null;
   folderId?: string | null;
+  /** A temporary chat: deleted by the retention job once idle, whatever the policy. */
+  temporary?: boolean;
 }
 
 /** The fields PATCH may change. */
@@ -68,6 +70,7 @@ export async function createConversation(
     created_at: now,
     updated_at: now,
     last_activity_at: now,
+    temporary: input.temporary ? 1 : 0,
   };
   await db.insertInto('conversations').values(row).execute();
   return toConversation(row);

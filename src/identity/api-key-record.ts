@@ -13,6 +13,8 @@ export interface ApiKey {
   id: string;
   name: string;
   userId: string | null;
+  /** The organisation of the key's user (or of an organisation key); null for instance keys. */
+  orgId: string | null;
   /** The key's first characters, e.g. `sk-salon-ab12`, to tell keys apart in lists. */
   prefix: string;
   createdAt: string;
@@ -45,6 +47,7 @@ export function toApiKey(row: Selectable<ApiKeysTable>): ApiKey {
     id: row.id,
     name: row.name,
     userId: row.user_id,
+    orgId: row.org_id,
     prefix: row.prefix,
     createdAt: row.created_at,
     lastUsedAt: row.last_used_at,

@@ -17,6 +17,8 @@ export { verifyApiKey } from './verify-api-key.js';
 export interface CreateApiKeyInput {
   name: string;
   userId?: string;
+  /** For a key without a user: the organisation it belongs to (none: an instance key). */
+  orgId?: string;
   expiresAt?: Date;
   /** A virtual key's allowed models, rates and budget; unlimited when left out. */
   limits?: ApiKeyLimitsInput;
@@ -38,7 +40,8 @@ export async function createApiKey(
     throw badRequest('The expiry date is not a valid date.', 'expires_at');
   }
   const limits = validateKeyLimits(input.limits);
-  if (input.userId && !(await findUserById(db, input.userId))) {
+  const user = input.userId ? await findUserById(db, input.userId) : undefined;
+  if (input.userId && !user) {
     throw badRequest(`No user has the id ${input.userId}.`, 'user_id', 'user_not_found');
   }
   const key = apiKeyPrefix + randomToken(40);
@@ -52,6 +55,7 @@ export async function createApiKey(
     last_used_at: null,
     expires_at: input.expiresAt ? toTimestamp(input.expiresAt) : null,
     revoked_at: null,
+    org_id: user?.orgId ?? input.orgId ?? null,
     ...keyLimitColumns(limits),
   };
   await db.insertInto('api_keys').values(row).execute();
@@ -61,10 +65,11 @@ export async function createApiKey(
 /** Every key, newest first; only one user's when `userId` is given. */
 export async function listApiKeys(
   db: Kysely<Database>,
-  options: { userId?: string } = {},
+  options: { userId?: string; orgId?: string } = {},
 ): Promise<ApiKey[]> {
   let query = db.selectFrom('api_keys').selectAll().orderBy('created_at', 'desc').orderBy('id');
   if (options.userId) query = query.where('user_id', '=', options.userId);
+  if (options.orgId) query = query.where('org_id', '=', options.orgId);
   return (await query.execute()).map(toApiKey);
 }
 

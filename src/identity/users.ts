@@ -14,6 +14,8 @@ export interface User {
   email: string;
   displayName: string | null;
   role: UserRole;
+  /** The organisation the account belongs to; its role is that organisation's. */
+  orgId: string;
   createdAt: string;
   updatedAt: string;
   disabledAt: string | null;
@@ -30,6 +32,10 @@ export interface CreateUserInput {
   password?: string;
   role: UserRole;
   displayName?: string;
+  /** The organisation to join; the default organisation when absent. */
+  orgId?: string;
+  /** The identity provider's id for a provisioned account (SCIM externalId). */
+  externalId?: string | null;
 }
 
 const roles: readonly UserRole[] = ['owner', 'admin', 'member'];
@@ -38,13 +44,20 @@ const emailShape = /^[^\s@]+@[a-z0-9-]+(\.[a-z0-9-]+)*$/;
 const minPasswordLength = 8;
 const maxPasswordLength = 1024;
 
-/** The row → record mapping shared with API keys. */
-export function toUser(row: Selectable<UsersTable>): User {
+/** The organisation every account joins unless told otherwise (created by migration 0009). */
+export const defaultOrgId = 'org_default';
+
+/** The columns `toUser` reads. */
+export type UserRow = Omit<Selectable<UsersTable>, 'external_id'>;
+
+/** The row → record mapping shared with sessions and API keys. */
+export function toUser(row: UserRow): User {
   return {
     id: row.id,
     email: row.email,
     displayName: row.display_name,
     role: row.role,
+    orgId: row.org_id,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
     disabledAt: row.disabled_at,
@@ -84,6 +97,8 @@ export async function createUser(db: Kysely<Database>, input: CreateUserInput): 
     password_hash: input.password === undefined ? null : await hashPassword(input.password),
     display_name: input.displayName?.trim() || null,
     role: input.role,
+    org_id: input.orgId ?? defaultOrgId,
+    external_id: input.externalId ?? null,
     created_at: now,
     updated_at: now,
     disabled_at: null,

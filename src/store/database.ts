@@ -29,6 +29,125 @@ export interface UsersTable {
   created_at: Timestamp;
   updated_at: Timestamp;
   disabled_at: Timestamp | null;
+  /** The organisation the account belongs to (migration 0009). */
+  org_id: Generated<string>;
+  /** The identity provider's id for a provisioned account (SCIM externalId). */
+  external_id: Generated<string | null>;
+}
+
+/** `orgs`: an organisation; every user belongs to exactly one. */
+export interface OrgsTable {
+  id: string;
+  name: string;
+  /** 1: members sign in only through the organisation's identity provider. */
+  sso_only: Generated<number>;
+  /** Conversations idle for longer are deleted by the retention job; null keeps them. */
+  retention_days: number | null;
+  /** SHA-256 of the SCIM bearer token; null while SCIM is off. */
+  scim_token_hash: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+/** `teams`: a group of an organisation's users. */
+export interface TeamsTable {
+  id: string;
+  org_id: string;
+  name: string;
+  /** The identity provider's id for the group this team mirrors (SCIM externalId). */
+  external_id: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+/** A user's role inside one team. */
+export type TeamRole = 'manager' | 'member';
+
+/** `team_members`: who is in which team. */
+export interface TeamMembersTable {
+  team_id: string;
+  user_id: string;
+  role: TeamRole;
+  created_at: Timestamp;
+}
+
+/** `invitations`: a link that lets someone join an organisation; only its token's hash is kept. */
+export interface InvitationsTable {
+  id: string;
+  org_id: string;
+  token_hash: string;
+  /** When set, only this address may accept. */
+  email: string | null;
+  role: 'admin' | 'member';
+  team_id: string | null;
+  created_by: string | null;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  accepted_at: Timestamp | null;
+  accepted_by: string | null;
+  revoked_at: Timestamp | null;
+}
+
+/** `model_access`: a model with rows is open only to those teams (and owners and admins). */
+export interface ModelAccessTable {
+  org_id: string;
+  model: string;
+  team_id: string;
+  created_at: Timestamp;
+}
+
+/** What a quota applies to. */
+export type QuotaScope = 'org' | 'team' | 'user';
+
+/** `quotas`: limits on chat and /v1 for one organisation, team or user. */
+export interface QuotasTable {
+  id: string;
+  org_id: string;
+  scope: QuotaScope;
+  /** The organisation's, team's or user's id. */
+  subject_id: string;
+  rpm: number | null;
+  tpm: number | null;
+  budget_tokens: number | null;
+  budget_usd: number | null;
+  budget_period: BudgetPeriod | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+/** `org_sso`: an organisation's OpenID Connect identity provider. */
+export interface OrgSsoTable {
+  org_id: string;
+  issuer: string;
+  client_id: string;
+  /** Sealed by lib/secret-box, bound to the organisation's id. */
+  client_secret_ciphertext: string | null;
+  groups_claim: Generated<string>;
+  /** JSON: [{ group, team?, role? }]. */
+  group_mappings: Generated<string>;
+  enabled: Generated<number>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+/** `audit_events`: the append-only, hash-chained audit log. */
+export interface AuditEventsTable {
+  /** Position in the chain, assigned by the writer (last + 1). */
+  seq: number;
+  id: string;
+  created_at: Timestamp;
+  org_id: string | null;
+  actor_id: string | null;
+  /** What the actor was called at the time: an email, `instance`, `scim`, `system`. */
+  actor_label: string | null;
+  action: string;
+  target_type: string | null;
+  target_id: string | null;
+  ip: string | null;
+  /** JSON object; never message content or secrets. */
+  details: string;
+  prev_hash: string;
+  hash: string;
 }
 
 /** `api_keys`: only the hash of a key is stored; `prefix` is what the owner sees in lists. */
@@ -55,6 +174,8 @@ export interface ApiKeysTable {
   budget_usd: number | null;
   /** The budget's period, in UTC; null when the key has no budget. */
   budget_period: BudgetPeriod | null;
+  /** The organisation of the key's user; null for instance keys (migration 0009). */
+  org_id: Generated<string | null>;
 }
 
 /** A budget resets at the start of each UTC day or calendar month. */
@@ -115,6 +236,8 @@ export interface ConversationsTable {
   last_activity_at: Timestamp;
   /** `arena`: a battle's prompt and answers, hidden from the chat (migration 0008). */
   kind: Generated<ConversationKind>;
+  /** 1 for a temporary chat: deleted once idle by the retention job (migration 0009). */
+  temporary: Generated<number>;
 }
 
 /** An ordinary chat, or the conversation behind an arena battle. */
@@ -248,6 +371,14 @@ export interface Database {
   usage_events: UsageEventsTable;
   arena_battles: ArenaBattlesTable;
   arena_votes: ArenaVotesTable;
+  orgs: OrgsTable;
+  teams: TeamsTable;
+  team_members: TeamMembersTable;
+  invitations: InvitationsTable;
+  model_access: ModelAccessTable;
+  quotas: QuotasTable;
+  org_sso: OrgSsoTable;
+  audit_events: AuditEventsTable;
 }
 
 /** The stored form of an instant (defaults to now). */

@@ -7,6 +7,7 @@ import * as providers from './migrations/0005-providers.js';
 import * as usageAndKeyLimits from './migrations/0006-usage-and-key-limits.js';
 import * as evals from './migrations/0007-evals.js';
 import * as arena from './migrations/0008-arena.js';
+import * as organisations from './migrations/0009-organisations.js';
 
 /** Every migration, in order. Add a new file for each change; never edit one that has shipped. */
 export const migrations: Readonly<Record<string, Migration>> = {
@@ -18,6 +19,7 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '0006-usage-and-key-limits': usageAndKeyLimits,
   '0007-evals': evals,
   '0008-arena': arena,
+  '0009-organisations': organisations,
 };
 
 /** The names of every migration, in the order they apply. */
