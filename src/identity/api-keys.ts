@@ -5,6 +5,7 @@ import { newId, randomToken } from '../lib/ids.js';
 import { toTimestamp, type Database } from '../store/database.js';
 import { keyLimitColumns, validateKeyLimits, type ApiKeyLimitsInput } from './api-key-limits.js';
 import { apiKeyPrefix, hashApiKey, toApiKey, type ApiKey } from './api-key-record.js';
+import { OrgScope } from './org-scope.js';
 import { findUserById } from './users.js';
 import { forgetApiKey } from './verify-api-key.js';
 
@@ -74,7 +75,18 @@ export async function listApiKeys(
 }
 
 /** Revokes the key with this id (idempotent); undefined when no key has it. */
-export async function revokeApiKey(db: Kysely<Database>, id: string): Promise<ApiKey | undefined> {
+export async function revokeApiKey(
+  db: Kysely<Database>,
+  id: string,
+  options: { orgId?: string } = {},
+): Promise<ApiKey | undefined> {
+  // With an organisation, another organisation's key is as unknown as a missing one.
+  const keys = () =>
+    options.orgId
+      ? new OrgScope(db, options.orgId).selectFrom('api_keys')
+      : db.selectFrom('api_keys');
+  const row = await keys().selectAll().where('id', '=', id).executeTakeFirst();
+  if (!row) return undefined;
   await db
     .updateTable('api_keys')
     .set({ revoked_at: toTimestamp() })
@@ -82,6 +94,6 @@ export async function revokeApiKey(db: Kysely<Database>, id: string): Promise<Ap
     .where('revoked_at', 'is', null)
     .execute();
   forgetApiKey(db, id);
-  const row = await db.selectFrom('api_keys').selectAll().where('id', '=', id).executeTakeFirst();
-  return row && toApiKey(row);
+  const revoked = await keys().selectAll().where('id', '=', id).executeTakeFirst();
+  return revoked && toApiKey(revoked);
 }

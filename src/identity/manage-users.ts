@@ -31,7 +31,9 @@ async function changeableUser(
   change: Change,
 ): Promise<User> {
   const target = await findUserById(db, targetId);
-  if (!target) throw notFound(`No user with id '${targetId}'.`, 'user_not_found');
+  // Another organisation's account is as unknown as a missing one.
+  if (!target || target.orgId !== actor.orgId)
+    throw notFound(`No user with id '${targetId}'.`, 'user_not_found');
   if (target.role === 'owner') throw forbidden(refusals[change].owner, 'owner_protected');
   if (target.id === actor.id) throw forbidden(refusals[change].self, 'own_account');
   return target;

@@ -3,6 +3,7 @@ import type { Kysely, Selectable } from 'kysely';
 import { badRequest, SalonError } from '../lib/errors.js';
 import { newId } from '../lib/ids.js';
 import { toTimestamp, type Database, type UserRole, type UsersTable } from '../store/database.js';
+import { OrgScope } from './org-scope.js';
 import { hashPassword } from './password-hash.js';
 
 export { verifyPassword } from './password-hash.js';
@@ -138,14 +139,10 @@ export async function findUserById(db: Kysely<Database>, id: string): Promise<Us
   return row && toUser(row);
 }
 
-/** Every account, oldest first. */
-export async function listUsers(db: Kysely<Database>): Promise<User[]> {
-  const rows = await db
-    .selectFrom('users')
-    .selectAll()
-    .orderBy('created_at')
-    .orderBy('id')
-    .execute();
+/** Every account (only one organisation's when `orgId` is given), oldest first. */
+export async function listUsers(db: Kysely<Database>, orgId?: string): Promise<User[]> {
+  const query = orgId ? new OrgScope(db, orgId).selectFrom('users') : db.selectFrom('users');
+  const rows = await query.selectAll().orderBy('created_at').orderBy('id').execute();
   return rows.map(toUser);
 }
 

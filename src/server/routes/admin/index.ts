@@ -1,31 +1,34 @@
-// The admin API (/api/admin/…): what the gateway serves and how its targets are doing, and a
-// config reload without a restart. For owners and admins: a session cookie from the web UI,
-// or an API key that belongs to an owner or admin, or to the instance (made with
-// `salon keys create` without --user, i.e. by whoever runs the server).
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+// The admin API (/api/admin/…). Callers are authenticated here once; each route then asks for the
+// level it needs (admin-access.ts). This file holds the instance's own routes: what the gateway
+// serves, how its targets are doing, and a config reload without a restart.
+import type { FastifyInstance } from 'fastify';
 import type { ProviderConfig } from '../../../config/schema.js';
-import { verifyApiKey } from '../../../identity/api-keys.js';
-import { badRequest, forbidden, isConfigError, unauthorized } from '../../../lib/errors.js';
+import { badRequest, isConfigError } from '../../../lib/errors.js';
 import type { ServerContext } from '../../context.js';
 import { reloadGateway } from '../../reload-gateway.js';
-import { requireRole, sessionHooks } from '../api/session-hooks.js';
+import { sessionHooks } from '../api/session-hooks.js';
+import { authenticateAdminCaller, requireInstanceAdmin, requireOrgAdmin } from './admin-access.js';
 import { adminKeyRoutes } from './keys.js';
 
 /** Registers every /api/admin route on `app` (an encapsulated scope). */
 export async function adminRoutes(app: FastifyInstance, context: ServerContext): Promise<void> {
   await sessionHooks(app, context);
-  app.addHook('onRequest', async (request) => authorizeAdmin(request, context));
+  app.addHook('onRequest', async (request) => authenticateAdminCaller(request, context));
 
-  app.get('/api/admin/providers', async () => ({
-    data: context.gateway.listProviders().map(({ name, config, connected }) => ({
+  app.get('/api/admin/providers', async (request) => {
+    requireInstanceAdmin(request);
+    const data = context.gateway.listProviders().map(({ name, config, connected }) => ({
       name,
       source: connected ? 'web' : 'config',
       ...describeProvider(config),
-    })),
-  }));
+    }));
+    return { data };
+  });
 
-  app.get('/api/admin/models', async () => ({
-    data: context.gateway.listModels().map((route) => ({
+  // Every organisation's admins see the models, to decide which teams may use which.
+  app.get('/api/admin/models', async (request) => {
+    requireOrgAdmin(request);
+    const data = context.gateway.listModels().map((route) => ({
       name: route.name,
       aliasOf: route.aliasOf ?? null,
       balance: route.balance ?? 'latency',
@@ -36,14 +39,19 @@ export async function adminRoutes(app: FastifyInstance, context: ServerContext):
         price: target.price ?? route.price ?? null,
       })),
       fallbacks: route.fallbacks,
-    })),
-  }));
+    }));
+    return { data };
+  });
 
-  app.get('/api/admin/targets', async () => ({ data: context.gateway.health().targets }));
+  app.get('/api/admin/targets', async (request) => {
+    requireInstanceAdmin(request);
+    return { data: context.gateway.health().targets };
+  });
 
   adminKeyRoutes(app, context);
 
-  app.post('/api/admin/reload', async () => {
+  app.post('/api/admin/reload', async (request) => {
+    requireInstanceAdmin(request);
     try {
       const summary = await reloadGateway(context.settings, context.gateway, context.governance);
       return { reloaded: true, providers: summary };
@@ -53,20 +61,6 @@ export async function adminRoutes(app: FastifyInstance, context: ServerContext):
       throw error;
     }
   });
-}
-
-async function authorizeAdmin(request: FastifyRequest, context: ServerContext): Promise<void> {
-  const header = request.headers.authorization;
-  if (!header) {
-    requireRole(request, 'owner', 'admin');
-    return;
-  }
-  const key = header.startsWith('Bearer ') ? header.slice(7).trim() : '';
-  const record = key ? await verifyApiKey(context.store.db, key) : undefined;
-  if (!record) throw unauthorized('Invalid API key.');
-  if (record.user && record.user.role !== 'owner' && record.user.role !== 'admin') {
-    throw forbidden('The admin API needs an owner or admin key.', 'insufficient_role');
-  }
 }
 
 /** A provider as the admin sees it: where it points, never its key. */

@@ -9,9 +9,11 @@ import {
   revokeApiKey,
   type ApiKey,
 } from '../../../identity/api-keys.js';
-import { notFound } from '../../../lib/errors.js';
+import { findUserById } from '../../../identity/users.js';
+import { badRequest, notFound } from '../../../lib/errors.js';
 import { parseBody } from '../../../lib/parse-body.js';
 import type { ServerContext } from '../../context.js';
+import { requireOrgAdmin } from './admin-access.js';
 
 const createKeyBody = z.strictObject({
   name: z.string(),
@@ -30,10 +32,12 @@ const createKeyBody = z.strictObject({
 export function adminKeyRoutes(app: FastifyInstance, context: ServerContext): void {
   const db = context.store.db;
 
-  app.get('/api/admin/keys', async () => {
+  // Each organisation's admins see and manage its keys; the instance's admins see every key.
+  app.get('/api/admin/keys', async (request) => {
+    const caller = requireOrgAdmin(request);
     const now = new Date();
     const monthStart = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1));
-    const keys = await listApiKeys(db);
+    const keys = await listApiKeys(db, caller.instanceAdmin ? {} : { orgId: caller.orgId });
     const data = await Promise.all(
       keys.map(async (key) => ({
         ...key,
@@ -44,10 +48,17 @@ export function adminKeyRoutes(app: FastifyInstance, context: ServerContext): vo
   });
 
   app.post('/api/admin/keys', async (request, reply) => {
+    const caller = requireOrgAdmin(request);
     const { name, userId, expiresAt, ...limits } = parseBody(createKeyBody, request.body);
+    // A key for a user of another organisation is refused as if the user did not exist.
+    const owner = userId ? await findUserById(db, userId) : undefined;
+    if (userId && owner?.orgId !== caller.orgId && !caller.instanceAdmin) {
+      throw badRequest(`No user has the id ${userId}.`, 'userId', 'user_not_found');
+    }
     const { key, record } = await createApiKey(db, {
       name,
       userId,
+      orgId: caller.instanceAdmin && !userId ? undefined : caller.orgId,
       expiresAt: expiresAt ? new Date(expiresAt) : undefined,
       limits,
     });
@@ -56,7 +67,9 @@ export function adminKeyRoutes(app: FastifyInstance, context: ServerContext): vo
   });
 
   app.delete<{ Params: { id: string } }>('/api/admin/keys/:id', async (request) => {
-    const revoked: ApiKey | undefined = await revokeApiKey(db, request.params.id);
+    const caller = requireOrgAdmin(request);
+    const scope = caller.instanceAdmin ? {} : { orgId: caller.orgId };
+    const revoked: ApiKey | undefined = await revokeApiKey(db, request.params.id, scope);
     if (!revoked) throw notFound('No API key has this id.', 'key_not_found');
     return revoked;
   });

@@ -25,13 +25,13 @@ export function userRoutes(app: FastifyInstance, context: ServerContext): void {
   const db = context.store.db;
 
   app.get('/api/users', async (request) => {
-    requireRole(request, 'owner', 'admin');
-    return { users: (await listUsers(db)).map(toPublicUser) };
+    const actor = requireRole(request, 'owner', 'admin');
+    return { users: (await listUsers(db, actor.orgId)).map(toPublicUser) };
   });
 
   app.post('/api/users', async (request, reply) => {
-    requireRole(request, 'owner', 'admin');
-    const user = await createUser(db, parseBody(newUser, request.body));
+    const actor = requireRole(request, 'owner', 'admin');
+    const user = await createUser(db, { ...parseBody(newUser, request.body), orgId: actor.orgId });
     return reply.code(201).send(toPublicUser(user));
   });
 
