@@ -13,7 +13,7 @@ import {
   type UpdateQueryBuilder,
   type UpdateResult,
 } from 'kysely';
-import type { Database } from '../store/database.js';
+import type { Database, TeamRole } from '../store/database.js';
 
 /** Tables whose rows belong to one organisation through their own `org_id` column. */
 export type OrgOwnedTable =
@@ -69,6 +69,33 @@ export class OrgScope {
       .selectFrom('team_members')
       .innerJoin('teams', 'teams.id', 'team_members.team_id')
       .where('teams.org_id', '=', this.orgId);
+  }
+
+  /**
+   * Puts a user in a team with a role (or changes the role), only when both the team and the
+   * user belong to this organisation; returns whether a row was written.
+   */
+  async upsertTeamMember(teamId: string, userId: string, role: TeamRole): Promise<boolean> {
+    const result = await this.db
+      .insertInto('team_members')
+      .columns(['team_id', 'user_id', 'role', 'created_at'])
+      .expression((eb) =>
+        eb
+          .selectFrom('teams')
+          .innerJoin('users', 'users.org_id', 'teams.org_id')
+          .select([
+            'teams.id',
+            'users.id as user_id',
+            eb.val(role).as('role'),
+            eb.val(new Date().toISOString()).as('created_at'),
+          ])
+          .where('teams.org_id', '=', this.orgId)
+          .where('teams.id', '=', teamId)
+          .where('users.id', '=', userId),
+      )
+      .onConflict((conflict) => conflict.columns(['team_id', 'user_id']).doUpdateSet({ role }))
+      .executeTakeFirst();
+    return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
   }
 
   /** Deletes memberships of this organisation's teams matching `filter`'s team and/or user. */
