@@ -26,6 +26,11 @@ export interface Settings {
   bodyLimit: number;
   adminEmail?: string;
   adminPassword?: string;
+  /**
+   * Where browsers reach Salon (SALON_PUBLIC_URL, no trailing slash), e.g. for the single sign-on
+   * redirect URI; derived from each request when unset.
+   */
+  publicUrl?: string;
 }
 
 /** Command-line flags that override the environment. */
@@ -68,7 +73,23 @@ export function resolveSettings(
     bodyLimit: parseInteger(env.SALON_BODY_LIMIT ?? 4 * 1024 * 1024, 'SALON_BODY_LIMIT'),
     adminEmail: env.SALON_ADMIN_EMAIL || undefined,
     adminPassword: env.SALON_ADMIN_PASSWORD || undefined,
+    publicUrl: env.SALON_PUBLIC_URL ? parsePublicUrl(env.SALON_PUBLIC_URL) : undefined,
   };
+}
+
+function parsePublicUrl(value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ConfigError(`SALON_PUBLIC_URL: '${value}' is not a URL`);
+  }
+  if ((url.protocol !== 'https:' && url.protocol !== 'http:') || url.search || url.hash) {
+    throw new ConfigError(
+      `SALON_PUBLIC_URL: must be an http(s) URL without query or fragment, e.g. https://chat.example.com`,
+    );
+  }
+  return url.href.replace(/\/+$/, '');
 }
 
 function parseInteger(value: string | number, name: string): number {
