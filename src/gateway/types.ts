@@ -37,3 +37,5 @@ export {
   wireUsage,
 } from './wire/openai-wire.js';
 export { upstreamUrlProblem } from './providers/check-upstream-url.js';
+// For other outbound calls to admin-configured URLs (single sign-on's identity providers).
+export { createUpstreamAgent } from './providers/upstream-agent.js';
