@@ -88,17 +88,27 @@ export async function listShares(db: Kysely<Database>, userId: string): Promise<
   }));
 }
 
-/** Stops a link from working; 404 when it is not the user's. */
-export async function revokeShare(db: Kysely<Database>, userId: string, id: string): Promise<void> {
+/** Stops a link from working (idempotent) and names its conversation; 404 when not the user's. */
+export async function revokeShare(
+  db: Kysely<Database>,
+  userId: string,
+  id: string,
+): Promise<{ conversationId: string }> {
   const share = await db
     .selectFrom('shares')
-    .select('revoked_at')
+    .select(['revoked_at', 'conversation_id'])
     .where('id', '=', id)
     .where('user_id', '=', userId)
     .executeTakeFirst();
   if (!share) throw missing(id);
-  if (share.revoked_at) return;
-  await db.updateTable('shares').set({ revoked_at: toTimestamp() }).where('id', '=', id).execute();
+  if (!share.revoked_at) {
+    await db
+      .updateTable('shares')
+      .set({ revoked_at: toTimestamp() })
+      .where('id', '=', id)
+      .execute();
+  }
+  return { conversationId: share.conversation_id };
 }
 
 /** What the link shows, to anyone; 404 once revoked. Run ids and feedback stay private. */

@@ -1,6 +1,7 @@
 // `salon keys create | list | revoke`: API keys straight in the database, with or without a
 // running server. `create` prints only the key on stdout, so `KEY=$(salon keys create …)` works.
 import type { Command } from 'commander';
+import { appendAudit } from '../governance/audit-log.js';
 import { createApiKey, listApiKeys, revokeApiKey, type ApiKey } from '../identity/api-keys.js';
 import { findUserByEmail, findUserById } from '../identity/users.js';
 import { badRequest } from '../lib/errors.js';
@@ -35,6 +36,7 @@ export function registerKeysCommand(program: Command, openStore: () => Promise<S
           limits,
           expiresAt,
         });
+        await appendAudit(db, cliKeyAudit('key.created', record));
         process.stdout.write(`${key}\n`);
         console.error(`Created API key ${record.id} (${record.name}). It is not shown again.`);
       });
@@ -72,9 +74,22 @@ export function registerKeysCommand(program: Command, openStore: () => Promise<S
       withStore('keys revoke', openStore, async ({ db }) => {
         const record = await revokeApiKey(db, id);
         if (!record) throw badRequest(`No API key has the id ${id}.`);
+        await appendAudit(db, cliKeyAudit('key.revoked', record));
         console.error(`Revoked API key ${record.id} (${record.name}).`);
       }),
     );
+}
+
+/** The audit event of a key changed from the command line: the actor is the instance itself. */
+function cliKeyAudit(action: 'key.created' | 'key.revoked', record: ApiKey) {
+  return {
+    orgId: record.orgId,
+    actorLabel: 'instance',
+    action,
+    targetType: 'api_key',
+    targetId: record.id,
+    details: { name: record.name, userId: record.userId, via: 'cli' },
+  };
 }
 
 function status(record: ApiKey, now = Date.now()): string {

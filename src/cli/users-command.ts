@@ -1,6 +1,7 @@
 // `salon users create`: add an account straight in the database, with or without a running
 // server. The owner comes from SALON_ADMIN_EMAIL/PASSWORD or the web UI's first-run setup.
 import { Option, type Command } from 'commander';
+import { appendAudit } from '../governance/audit-log.js';
 import { createUser, type UserRole } from '../identity/users.js';
 import type { Store } from '../store/create-database.js';
 import { withStore } from './with-store.js';
@@ -22,6 +23,14 @@ export function registerUsersCommand(program: Command, openStore: () => Promise<
     .action((options: { email: string; password: string; role: UserRole }) =>
       withStore('users create', openStore, async ({ db }) => {
         const user = await createUser(db, options);
+        await appendAudit(db, {
+          orgId: user.orgId,
+          actorLabel: 'instance',
+          action: 'user.created',
+          targetType: 'user',
+          targetId: user.id,
+          details: { email: user.email, role: user.role, via: 'cli' },
+        });
         process.stdout.write(`${user.id}\n`);
         console.error(`Created ${user.role} ${user.email}.`);
       }),

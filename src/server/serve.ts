@@ -1,10 +1,12 @@
 // `salon serve`: opens the runtime, creates the owner from env on first start, listens, and
 // shuts down cleanly on SIGINT/SIGTERM; SIGHUP reloads salon.yaml.
 import type { Settings } from '../config/settings.js';
+import { appendAudit } from '../governance/audit-log.js';
 import { setupOwnerIfNone } from '../identity/setup-owner.js';
 import { buildApp } from './app.js';
 import { noModelHint } from './routes/v1/models.js';
 import { reloadGateway } from './reload-gateway.js';
+import { startRetention } from './retention-runtime.js';
 import { openRuntime } from './runtime.js';
 
 /** Starts Salon and resolves once it listens; returns functions that stop it and reload its config. */
@@ -17,10 +19,21 @@ export async function serve(
       email: settings.adminEmail,
       password: settings.adminPassword,
     });
-    if (owner) console.error(`Created the owner account ${owner.email}.`);
+    if (owner) {
+      await appendAudit(runtime.store.db, {
+        orgId: owner.orgId,
+        actorLabel: 'system',
+        action: 'org.owner_created',
+        targetType: 'user',
+        targetId: owner.id,
+        details: { email: owner.email, via: 'SALON_ADMIN_EMAIL' },
+      });
+      console.error(`Created the owner account ${owner.email}.`);
+    }
   }
   const app = await buildApp(runtime, { logger: { level: process.env.SALON_LOG_LEVEL ?? 'warn' } });
   const address = await app.listen({ port: settings.port, host: settings.host });
+  const retention = startRetention(runtime);
   const models = runtime.gateway.listModels();
   // One write, so that a script waiting for "listening on" also has the model line.
   const summary = models.length
@@ -30,12 +43,19 @@ export async function serve(
   let stopping: Promise<void> | undefined;
   const stop = () =>
     (stopping ??= (async () => {
+      await retention.stop();
       await app.close();
       await runtime.close();
     })());
   const reload = async () => {
     try {
       const summary = await reloadGateway(settings, runtime.gateway, runtime.governance);
+      await appendAudit(runtime.store.db, {
+        orgId: null,
+        actorLabel: 'system',
+        action: 'gateway.reloaded',
+        details: { ...summary, via: 'SIGHUP' },
+      });
       console.error(
         `Reloaded: providers added [${summary.added.join(', ')}], changed [${summary.changed.join(', ')}], removed [${summary.removed.join(', ')}]`,
       );

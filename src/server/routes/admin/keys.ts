@@ -12,6 +12,7 @@ import {
 import { findUserById } from '../../../identity/users.js';
 import { badRequest, notFound } from '../../../lib/errors.js';
 import { parseBody } from '../../../lib/parse-body.js';
+import { audit } from '../../audit.js';
 import type { ServerContext } from '../../context.js';
 import { requireOrgAdmin } from './admin-access.js';
 
@@ -62,6 +63,7 @@ export function adminKeyRoutes(app: FastifyInstance, context: ServerContext): vo
       expiresAt: expiresAt ? new Date(expiresAt) : undefined,
       limits,
     });
+    await audit(request, context, keyAudit('key.created', record));
     reply.status(201);
     return { key, record };
   });
@@ -71,6 +73,18 @@ export function adminKeyRoutes(app: FastifyInstance, context: ServerContext): vo
     const scope = caller.instanceAdmin ? {} : { orgId: caller.orgId };
     const revoked: ApiKey | undefined = await revokeApiKey(db, request.params.id, scope);
     if (!revoked) throw notFound('No API key has this id.', 'key_not_found');
+    await audit(request, context, keyAudit('key.revoked', revoked));
     return revoked;
   });
+}
+
+/** A key's audit event, in the key's own organisation (none for an instance key). */
+function keyAudit(action: 'key.created' | 'key.revoked', key: ApiKey) {
+  return {
+    action,
+    orgId: key.orgId,
+    targetType: 'api_key',
+    targetId: key.id,
+    details: { name: key.name, userId: key.userId },
+  };
 }

@@ -8,8 +8,9 @@ import { dummyPasswordHash } from '../../../identity/password-hash.js';
 import { pruneExpired } from '../../../identity/prune-expired.js';
 import { createSession, revokeSession, revokeUserSessions } from '../../../identity/sessions.js';
 import { isSetupRequired, setupOwner } from '../../../identity/setup-owner.js';
-import { createUser, type User } from '../../../identity/users.js';
+import { createUser, findUserByEmail, type User } from '../../../identity/users.js';
 import { forbidden, unauthorized } from '../../../lib/errors.js';
+import { audit } from '../../audit.js';
 import type { ServerContext } from '../../context.js';
 import { parseBody } from '../../../lib/parse-body.js';
 import { toPublicUser } from './public-user.js';
@@ -28,13 +29,25 @@ export function authRoutes(app: FastifyInstance, context: ServerContext): void {
   // Computed now, so the first sign-in with an unknown email is not slower than the others.
   void dummyPasswordHash();
 
-  async function startSession(request: FastifyRequest, reply: FastifyReply, user: User) {
+  async function startSession(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    user: User,
+    method: 'password' | 'setup' | 'signup',
+  ) {
     // Whoever was signed in on this browser before is not any more.
     if (request.session) await revokeSession(db, request.session.id);
     const { token, session } = await createSession(db, {
       userId: user.id,
       ip: request.ip,
       userAgent: request.headers['user-agent'],
+    });
+    await audit(request, context, {
+      actor: user,
+      action: 'auth.signed_in',
+      targetType: 'user',
+      targetId: user.id,
+      details: { method },
     });
     setSessionCookie(request, reply, token);
     reply.header('cache-control', 'no-store'); // it carries the CSRF token
@@ -57,17 +70,36 @@ export function authRoutes(app: FastifyInstance, context: ServerContext): void {
 
   app.post('/api/auth/setup', signIn, async (request, reply) => {
     const user = await setupOwner(db, parseBody(setupBody, request.body));
-    return startSession(request, reply, user);
+    await audit(request, context, {
+      actor: user,
+      action: 'org.owner_created',
+      targetType: 'user',
+      targetId: user.id,
+      details: { email: user.email },
+    });
+    return startSession(request, reply, user, 'setup');
   });
 
   app.post('/api/auth/login', signIn, async (request, reply) => {
     const { email, password } = parseBody(credentials, request.body);
     await countLoginAttempt(db, email, request.ip);
     const user = await authenticate(db, email, password);
-    if (!user) throw unauthorized('Wrong email or password.', 'invalid_credentials');
+    if (!user) {
+      // Recorded against the account when the email is one, so its organisation's admins see it.
+      const claimed = await findUserByEmail(db, email);
+      await audit(request, context, {
+        actor: null,
+        actorLabel: email.trim().toLowerCase().slice(0, 320),
+        orgId: claimed?.orgId ?? null,
+        action: 'auth.sign_in_failed',
+        targetType: claimed ? 'user' : null,
+        targetId: claimed?.id ?? null,
+      });
+      throw unauthorized('Wrong email or password.', 'invalid_credentials');
+    }
     await clearLoginAttempts(db, email, request.ip);
     pruneExpired(db).catch((error: unknown) => request.log.warn({ err: error }, 'prune failed'));
-    return startSession(request, reply, user);
+    return startSession(request, reply, user, 'password');
   });
 
   app.post('/api/auth/signup', signIn, async (request, reply) => {
@@ -76,17 +108,28 @@ export function authRoutes(app: FastifyInstance, context: ServerContext): void {
     }
     const { email, password } = parseBody(credentials, request.body);
     const user = await createUser(db, { email, password, role: 'member' });
-    return startSession(request, reply, user);
+    await audit(request, context, {
+      actor: user,
+      action: 'user.created',
+      targetType: 'user',
+      targetId: user.id,
+      details: { email: user.email, role: user.role, via: 'signup' },
+    });
+    return startSession(request, reply, user, 'signup');
   });
 
   app.post('/api/auth/logout', async (request, reply) => {
-    if (request.session) await revokeSession(db, request.session.id);
+    if (request.session) {
+      await revokeSession(db, request.session.id);
+      await audit(request, context, { action: 'auth.signed_out' });
+    }
     clearSessionCookie(request, reply);
     return reply.code(204).send();
   });
 
   app.post('/api/auth/logout-all', async (request, reply) => {
     await revokeUserSessions(db, requireUser(request).id);
+    await audit(request, context, { action: 'auth.signed_out_everywhere' });
     clearSessionCookie(request, reply);
     return reply.code(204).send();
   });

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { exportConversation } from '../../../chat/export.js';
+import { audit } from '../../audit.js';
 import type { ServerContext } from '../../context.js';
 import { idParam, parseQuery } from './route-input.js';
 import { requireUser } from './session-hooks.js';
@@ -14,6 +15,12 @@ export function exportRoutes(app: FastifyInstance, context: ServerContext): void
     const id = idParam(request);
     const { format } = parseQuery(exportQuery, request);
     const file = await exportConversation(context.store.db, user.id, id, format);
+    await audit(request, context, {
+      action: 'conversation.exported',
+      targetType: 'conversation',
+      targetId: id,
+      details: { format },
+    });
     return reply
       .type(file.contentType)
       .header('content-disposition', `attachment; filename="${file.filename}"`)

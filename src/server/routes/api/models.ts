@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { catalog, catalogFileName } from '../../../engine/catalog.js';
 import { listLocalModels } from '../../../engine/local-models.js';
 import { notFound } from '../../../lib/errors.js';
+import { audit } from '../../audit.js';
 import type { ServerContext } from '../../context.js';
 import { PullJobs, type PullJob, type PullJobState } from '../../model-pull-jobs.js';
 import { modelsDir } from '../../runtime.js';
@@ -49,7 +50,15 @@ export function modelRoutes(app: FastifyInstance, context: ServerContext): void 
 
   app.post('/api/models/pull', async (request, reply) => {
     requireRole(request, 'owner', 'admin');
-    const job = jobs.start(parseBody(pullBody, request.body).id);
+    const { id } = parseBody(pullBody, request.body);
+    const job = jobs.start(id);
+    await audit(request, context, {
+      action: 'model.pull_started',
+      orgId: null,
+      targetType: 'model',
+      targetId: id,
+      details: { jobId: job.id },
+    });
     return reply.code(202).send({ jobId: job.id });
   });
 

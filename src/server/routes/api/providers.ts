@@ -12,6 +12,7 @@ import {
 } from '../../../gateway/provider-store.js';
 import { listUpstreamModels, maxListedModels } from '../../../gateway/types.js';
 import { badRequest, notFound, SalonError } from '../../../lib/errors.js';
+import { audit } from '../../audit.js';
 import type { ServerContext } from '../../context.js';
 import { parseBody } from '../../../lib/parse-body.js';
 import { idParam } from './route-input.js';
@@ -84,6 +85,19 @@ export function providerRoutes(app: FastifyInstance, context: ServerContext): vo
       await deleteStoredProvider(db, created.id); // another request took the name meanwhile
       throw error;
     }
+    // Providers are the instance's, not one organisation's.
+    await audit(request, context, {
+      action: 'provider.connected',
+      orgId: null,
+      targetType: 'provider',
+      targetId: created.id,
+      details: {
+        name: created.name,
+        baseUrl: created.baseUrl,
+        hasApiKey: created.hasApiKey,
+        models: created.models.length,
+      },
+    });
     return reply.code(201).send(toPublic(created));
   });
 
@@ -92,6 +106,13 @@ export function providerRoutes(app: FastifyInstance, context: ServerContext): vo
     const deleted = await deleteStoredProvider(db, idParam(request));
     if (!deleted) throw notFound('No such provider.');
     await gateway.removeProvider(deleted.name);
+    await audit(request, context, {
+      action: 'provider.removed',
+      orgId: null,
+      targetType: 'provider',
+      targetId: deleted.id,
+      details: { name: deleted.name },
+    });
     return reply.code(204).send();
   });
 }

@@ -5,6 +5,7 @@ import {
   getInstanceSettings,
   updateInstanceSettings,
 } from '../../../identity/instance-settings.js';
+import { audit } from '../../audit.js';
 import type { ServerContext } from '../../context.js';
 import { parseBody } from '../../../lib/parse-body.js';
 import { requireRole, requireUser } from './session-hooks.js';
@@ -23,6 +24,9 @@ export function settingsRoutes(app: FastifyInstance, context: ServerContext): vo
 
   app.put('/api/settings', async (request) => {
     requireRole(request, 'owner', 'admin');
-    return updateInstanceSettings(db, parseBody(changes, request.body));
+    const input = parseBody(changes, request.body);
+    const settings = await updateInstanceSettings(db, input);
+    await audit(request, context, { action: 'settings.changed', orgId: null, details: input });
+    return settings;
   });
 }

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { createShare, listShares, readShare, revokeShare } from '../../../chat/shares.js';
+import { audit } from '../../audit.js';
 import type { ServerContext } from '../../context.js';
 import { idParam } from './route-input.js';
 import { requireUser } from './session-hooks.js';
@@ -13,7 +14,15 @@ export function shareRoutes(app: FastifyInstance, context: ServerContext): void 
 
   app.post('/api/conversations/:id/share', async (request, reply) => {
     const user = requireUser(request);
-    return reply.code(201).send(await createShare(db, user.id, idParam(request)));
+    const conversationId = idParam(request);
+    const share = await createShare(db, user.id, conversationId);
+    // The share's id is its token, which lets anyone read the conversation: never recorded.
+    await audit(request, context, {
+      action: 'share.created',
+      targetType: 'conversation',
+      targetId: conversationId,
+    });
+    return reply.code(201).send(share);
   });
 
   app.get('/api/shares', async (request) => {
@@ -23,7 +32,12 @@ export function shareRoutes(app: FastifyInstance, context: ServerContext): void 
 
   app.delete('/api/shares/:id', async (request, reply) => {
     const user = requireUser(request);
-    await revokeShare(db, user.id, idParam(request));
+    const { conversationId } = await revokeShare(db, user.id, idParam(request));
+    await audit(request, context, {
+      action: 'share.revoked',
+      targetType: 'conversation',
+      targetId: conversationId,
+    });
     return reply.code(204).send();
   });
 

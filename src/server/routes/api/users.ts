@@ -2,7 +2,8 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { changeUserRole, deleteUser } from '../../../identity/manage-users.js';
-import { createUser, listUsers } from '../../../identity/users.js';
+import { createUser, findUserById, listUsers } from '../../../identity/users.js';
+import { audit } from '../../audit.js';
 import type { ServerContext } from '../../context.js';
 import { parseBody } from '../../../lib/parse-body.js';
 import { toPublicUser } from './public-user.js';
@@ -32,18 +33,41 @@ export function userRoutes(app: FastifyInstance, context: ServerContext): void {
   app.post('/api/users', async (request, reply) => {
     const actor = requireRole(request, 'owner', 'admin');
     const user = await createUser(db, { ...parseBody(newUser, request.body), orgId: actor.orgId });
+    await audit(request, context, {
+      action: 'user.created',
+      targetType: 'user',
+      targetId: user.id,
+      details: { email: user.email, role: user.role },
+    });
     return reply.code(201).send(toPublicUser(user));
   });
 
   app.patch('/api/users/:id', async (request) => {
     const actor = requireRole(request, 'owner', 'admin');
     const { role } = parseBody(roleChange, request.body);
-    return toPublicUser(await changeUserRole(db, actor, idParam(request), role));
+    const id = idParam(request);
+    const before = await findUserById(db, id); // for the audit's `from`; checked by changeUserRole
+    const user = await changeUserRole(db, actor, id, role);
+    await audit(request, context, {
+      action: 'user.role_changed',
+      targetType: 'user',
+      targetId: user.id,
+      details: { email: user.email, from: before?.role ?? null, to: user.role },
+    });
+    return toPublicUser(user);
   });
 
   app.delete('/api/users/:id', async (request, reply) => {
     const actor = requireRole(request, 'owner', 'admin');
-    await deleteUser(db, actor, idParam(request));
+    const id = idParam(request);
+    const target = await findUserById(db, id); // its email, for the record once it is gone
+    await deleteUser(db, actor, id);
+    await audit(request, context, {
+      action: 'user.deleted',
+      targetType: 'user',
+      targetId: id,
+      details: { email: target?.email ?? null },
+    });
     return reply.code(204).send();
   });
 }
