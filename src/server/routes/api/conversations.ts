@@ -11,6 +11,7 @@ import { loadConversationTail } from '../../../chat/conversation-tail.js';
 import { listConversations } from '../../../chat/list-conversations.js';
 import { listMessages } from '../../../chat/messages.js';
 import { chooseModel } from '../../../chat/models.js';
+import { audit } from '../../audit.js';
 import type { ServerContext } from '../../context.js';
 import { parseBody } from '../../../lib/parse-body.js';
 import { idParam, parseQuery } from './route-input.js';
@@ -89,7 +90,13 @@ export function conversationRoutes(app: FastifyInstance, context: ServerContext)
 
   app.delete('/api/conversations/:id', async (request, reply) => {
     const user = requireUser(request);
-    await deleteConversation(db, user.id, idParam(request));
+    const id = idParam(request);
+    await deleteConversation(db, user.id, id);
+    await audit(request, context, {
+      action: 'conversation.deleted',
+      targetType: 'conversation',
+      targetId: id,
+    });
     return reply.code(204).send();
   });
 }
