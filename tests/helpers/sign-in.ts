@@ -30,12 +30,13 @@ export async function signInAs(db: Kysely<Database>, user: User): Promise<Signed
  */
 export async function signIn(
   db: Kysely<Database>,
-  options: { email?: string; role?: UserRole; displayName?: string } = {},
+  options: { email?: string; role?: UserRole; displayName?: string; orgId?: string } = {},
 ): Promise<SignedIn> {
   const user = await createUser(db, {
     email: options.email ?? `user-${randomToken(8).toLowerCase()}@example.com`,
     role: options.role ?? 'member',
     displayName: options.displayName,
+    orgId: options.orgId,
   });
   return signInAs(db, user);
 }

@@ -4,11 +4,15 @@
 import type { FastifyInstance } from 'fastify';
 import type { ProviderConfig } from '../../../config/schema.js';
 import { badRequest, isConfigError } from '../../../lib/errors.js';
+import { audit } from '../../audit.js';
 import type { ServerContext } from '../../context.js';
 import { reloadGateway } from '../../reload-gateway.js';
 import { sessionHooks } from '../api/session-hooks.js';
 import { authenticateAdminCaller, requireInstanceAdmin, requireOrgAdmin } from './admin-access.js';
+import { adminAuditRoutes } from './audit.js';
 import { adminKeyRoutes } from './keys.js';
+import { adminScimTokenRoutes } from './scim-token.js';
+import { adminOrgRoutes } from './org.js';
 
 /** Registers every /api/admin route on `app` (an encapsulated scope). */
 export async function adminRoutes(app: FastifyInstance, context: ServerContext): Promise<void> {
@@ -49,11 +53,19 @@ export async function adminRoutes(app: FastifyInstance, context: ServerContext):
   });
 
   adminKeyRoutes(app, context);
+  adminAuditRoutes(app, context);
+  adminScimTokenRoutes(app, context);
+  adminOrgRoutes(app, context);
 
   app.post('/api/admin/reload', async (request) => {
     requireInstanceAdmin(request);
     try {
       const summary = await reloadGateway(context.settings, context.gateway, context.governance);
+      await audit(request, context, {
+        action: 'gateway.reloaded',
+        orgId: null,
+        details: { ...summary },
+      });
       return { reloaded: true, providers: summary };
     } catch (error) {
       // The file is the admin's input here: a bad one is a 400 naming the key, as at start.

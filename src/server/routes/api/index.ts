@@ -9,6 +9,7 @@ import { conversationRoutes } from './conversations.js';
 import { exportRoutes } from './export.js';
 import { feedbackRoutes } from './feedback.js';
 import { folderRoutes } from './folders.js';
+import { invitationRoutes } from './invitations.js';
 import { leaderboardRoutes } from './leaderboard.js';
 import { messageRoutes } from './messages.js';
 import { modelRoutes } from './models.js';
@@ -29,6 +30,7 @@ export async function apiRoutes(app: FastifyInstance, context: ServerContext): P
   await sessionHooks(app, context);
   authRoutes(app, context);
   userRoutes(app, context);
+  invitationRoutes(app, context);
   settingsRoutes(app, context);
   modelRoutes(app, context);
   providerRoutes(app, context);
