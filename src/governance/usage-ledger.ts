@@ -5,6 +5,7 @@
 import type { Kysely } from 'kysely';
 import { newId } from '../lib/ids.js';
 import { toTimestamp, type Database, type UsageEventsTable } from '../store/database.js';
+import { addToUsageDaily } from './usage-rollup.js';
 
 /** One request's usage, as the caller knows it. */
 export interface UsageRecord {
@@ -133,8 +134,12 @@ export class UsageLedger {
     this.#pending = [];
   }
 
+  // One transaction: the daily rollup analytics read moves with the ledger, or neither does.
   async #insert(rows: UsageRow[]): Promise<void> {
-    await this.#db.insertInto('usage_events').values(rows).execute();
+    await this.#db.transaction().execute(async (trx) => {
+      await trx.insertInto('usage_events').values(rows).execute();
+      await addToUsageDaily(trx, rows);
+    });
   }
 
   #writeSoon(delayMs: number): void {

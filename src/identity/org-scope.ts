@@ -25,6 +25,7 @@ export type OrgOwnedTable =
   | 'org_sso'
   | 'audit_events'
   | 'usage_events'
+  | 'usage_daily'
   | 'api_keys';
 
 /** Queries confined to one organisation. */

@@ -334,6 +334,32 @@ export interface UsageEventsTable {
   error_code: string | null;
 }
 
+/**
+ * `usage_daily`: the usage ledger summed per organisation, UTC day, model, team and user (`''` for
+ * none), kept up to date by the ledger's flush. Usage analytics read this, never the ledger.
+ */
+export interface UsageDailyTable {
+  org_id: string;
+  /** `YYYY-MM-DD`, UTC. */
+  day: string;
+  model: string;
+  /** `''` when the requests had no team. */
+  team_id: string;
+  /** `''` when the requests had no user (an organisation's key without one). */
+  user_id: string;
+  // Sums are bigint on PostgreSQL, which pg returns as strings.
+  requests: number | string;
+  /** Requests answered with a status >= 400. */
+  errors: number | string;
+  prompt_tokens: number | string;
+  completion_tokens: number | string;
+  /** Requests without a price count as zero here and in `unpriced_requests`. */
+  cost_usd: number;
+  unpriced_requests: number | string;
+  /** The sum of the requests' latencies, for the average. */
+  latency_ms: number | string;
+}
+
 /** `arena_battles`: one prompt answered by two anonymous models, sides `a` and `b`. */
 export interface ArenaBattlesTable {
   id: string;
@@ -369,6 +395,7 @@ export interface Database {
   settings: SettingsTable;
   providers: ProvidersTable;
   usage_events: UsageEventsTable;
+  usage_daily: UsageDailyTable;
   arena_battles: ArenaBattlesTable;
   arena_votes: ArenaVotesTable;
   orgs: OrgsTable;

@@ -8,6 +8,7 @@ import * as usageAndKeyLimits from './migrations/0006-usage-and-key-limits.js';
 import * as evals from './migrations/0007-evals.js';
 import * as arena from './migrations/0008-arena.js';
 import * as organisations from './migrations/0009-organisations.js';
+import * as usageDaily from './migrations/0010-usage-daily.js';
 
 /** Every migration, in order. Add a new file for each change; never edit one that has shipped. */
 export const migrations: Readonly<Record<string, Migration>> = {
@@ -20,6 +21,7 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '0007-evals': evals,
   '0008-arena': arena,
   '0009-organisations': organisations,
+  '0010-usage-daily': usageDaily,
 };
 
 /** The names of every migration, in the order they apply. */

@@ -1,0 +1,147 @@
+// The daily rollup on both dialects: after several flushes, flushes from several ledgers at once,
+// and a flush whose rollup write failed and was retried, `usage_daily` holds exactly the sums of
+// the raw ledger.
+import { sql, type Kysely, type KyselyPlugin } from 'kysely';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { openTestStore, storeTargets } from '../../tests/helpers/stores.js';
+import type { Store } from '../store/create-database.js';
+import type { Database } from '../store/database.js';
+import { UsageLedger, type UsageRecord } from './usage-ledger.js';
+
+const targets = await storeTargets('usage rollup');
+
+// A deterministic spread of rows over 2 organisations, 3 days, 3 models, teams and users.
+function records(count: number, seed: number): UsageRecord[] {
+  return Array.from({ length: count }, (_, index) => {
+    const n = index * 7 + seed * 13;
+    return {
+      createdAt: new Date(Date.UTC(2026, 2, 1 + (n % 3), (n * 5) % 24, n % 60)),
+      orgId: n % 11 === 0 ? null : `org-${n % 2}`,
+      teamId: n % 4 === 0 ? null : `team-${n % 3}`,
+      userId: n % 9 === 0 ? null : `user-${n % 5}`,
+      endpoint: '/v1/chat/completions',
+      model: `model-${n % 3}`,
+      promptTokens: n % 50,
+      completionTokens: n % 30,
+      costUsd: n % 6 === 0 ? null : (n % 17) / 1000,
+      latencyMs: 100 + (n % 400),
+      status: n % 10 === 0 ? 500 : 200,
+    };
+  });
+}
+
+/** The ledger summed the way the rollup should hold it, as comparable rows. */
+async function fromLedger(db: Kysely<Database>) {
+  const { rows } = await sql<Record<string, unknown>>`
+    select org_id, substr(created_at, 1, 10) as day, model, coalesce(team_id, '') as team_id,
+      coalesce(user_id, '') as user_id, count(*) as requests,
+      sum(case when status >= 400 then 1 else 0 end) as errors,
+      sum(prompt_tokens) as prompt_tokens, sum(completion_tokens) as completion_tokens,
+      coalesce(sum(cost_usd), 0) as cost_usd,
+      sum(case when cost_usd is null then 1 else 0 end) as unpriced_requests,
+      sum(latency_ms) as latency_ms
+    from usage_events where org_id is not null
+    group by 1, 2, 3, 4, 5`.execute(db);
+  return normalise(rows);
+}
+
+async function fromRollup(db: Kysely<Database>) {
+  return normalise(await db.selectFrom('usage_daily').selectAll().execute());
+}
+
+function normalise(rows: Record<string, unknown>[]) {
+  return rows
+    .map((row) =>
+      Object.fromEntries(
+        Object.entries(row).map(([key, value]) => [
+          key,
+          key === 'cost_usd'
+            ? Number(Number(value).toFixed(9))
+            : typeof value === 'string' && /^\d+$/.test(value)
+              ? Number(value)
+              : value,
+        ]),
+      ),
+    )
+    .sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
+}
+
+describe.each(targets)('usage rollup on $dialect', (target) => {
+  let store: Store;
+  let dispose: () => Promise<void>;
+  const log = () => undefined;
+
+  beforeAll(async () => {
+    ({ store, dispose } = await openTestStore(target));
+  });
+  afterAll(async () => {
+    await dispose();
+  });
+  beforeEach(async () => {
+    await store.db.deleteFrom('usage_events').execute();
+    await store.db.deleteFrom('usage_daily').execute();
+  });
+
+  it('matches the raw ledger after several flushes adding to the same days', async () => {
+    const ledger = new UsageLedger(store.db, { flushIntervalMs: 60_000, maxBatchRows: 37, log });
+    for (let round = 0; round < 4; round++) {
+      for (const record of records(90, round)) ledger.record(record);
+      await ledger.flush();
+    }
+    await ledger.close();
+    const expected = await fromLedger(store.db);
+    expect(expected.length).toBeGreaterThan(20);
+    expect(await fromRollup(store.db)).toEqual(expected);
+  });
+
+  it('matches the raw ledger when several ledgers flush the same keys at once', async () => {
+    // As several replicas do: each its own ledger, every batch touching the same rollup rows.
+    const ledgers = Array.from(
+      { length: 4 },
+      () => new UsageLedger(store.db, { flushIntervalMs: 60_000, maxBatchRows: 25, log }),
+    );
+    for (let round = 0; round < 3; round++) {
+      ledgers.forEach((ledger, index) => {
+        for (const record of records(120, round * 4 + index)) ledger.record(record);
+      });
+      await Promise.all(ledgers.map((ledger) => ledger.flush()));
+    }
+    await Promise.all(ledgers.map((ledger) => ledger.close()));
+    const count = await store.db
+      .selectFrom('usage_events')
+      .select((eb) => eb.fn.countAll<number | string>().as('n'))
+      .executeTakeFirstOrThrow();
+    expect(Number(count.n)).toBe(4 * 3 * 120);
+    expect(await fromRollup(store.db)).toEqual(await fromLedger(store.db));
+  });
+
+  it('writes neither the rows nor their sums when the rollup write fails, then both on retry', async () => {
+    let failNext = true;
+    const failRollupOnce: KyselyPlugin = {
+      transformQuery: (args) => {
+        const node = args.node;
+        if (node.kind === 'InsertQueryNode' && node.into?.table.identifier.name === 'usage_daily') {
+          if (failNext) {
+            failNext = false;
+            throw new Error('rollup refused');
+          }
+        }
+        return node;
+      },
+      transformResult: async (args) => args.result,
+    };
+    const ledger = new UsageLedger(store.db.withPlugin(failRollupOnce), {
+      flushIntervalMs: 60_000,
+      log,
+    });
+    for (const record of records(50, 1)) ledger.record(record);
+    await expect(ledger.flush()).rejects.toThrow('rollup refused');
+    expect(await fromLedger(store.db)).toEqual([]);
+    expect(await fromRollup(store.db)).toEqual([]);
+    await ledger.flush();
+    await ledger.close();
+    const expected = await fromLedger(store.db);
+    expect(expected.length).toBeGreaterThan(0);
+    expect(await fromRollup(store.db)).toEqual(expected);
+  });
+});
