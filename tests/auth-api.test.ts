@@ -96,6 +96,7 @@ describe.each(targets)('web sign-in API on $dialect', (target) => {
       email: owner.email,
       displayName: 'Owner',
       role: 'owner',
+      orgId: 'org_default',
       createdAt: expect.any(String),
     });
     expect(body.csrfToken).toMatch(/^[\w-]{43}$/);

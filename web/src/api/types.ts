@@ -6,6 +6,8 @@ export interface User {
   email: string;
   displayName: string | null;
   role: 'owner' | 'admin' | 'member';
+  /** Owners and admins of `org_default` administer the whole instance. */
+  orgId: string;
   createdAt: string;
 }
 
