@@ -10,7 +10,6 @@ import { reloadGateway } from '../../reload-gateway.js';
 import { sessionHooks } from '../api/session-hooks.js';
 import { authenticateAdminCaller, requireInstanceAdmin, requireOrgAdmin } from './admin-access.js';
 import { adminAuditRoutes } from './audit.js';
-import { adminAuditRoutes } from './audit.js';
 import { adminKeyRoutes } from './keys.js';
 import { adminScimTokenRoutes } from './scim-token.js';
 import { adminOrgRoutes } from './org.js';
@@ -54,7 +53,6 @@ export async function adminRoutes(app: FastifyInstance, context: ServerContext):
   });
 
   adminKeyRoutes(app, context);
-  adminAuditRoutes(app, context);
   adminAuditRoutes(app, context);
   adminScimTokenRoutes(app, context);
   adminOrgRoutes(app, context);
