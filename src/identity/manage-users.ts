@@ -7,6 +7,12 @@ import { toTimestamp, type Database } from '../store/database.js';
 import { findUserById, type User } from './users.js';
 import { forgetApiKey } from './verify-api-key.js';
 
+/**
+ * Who changes an account: a signed-in owner or admin, or (id null) the organisation's identity
+ * provider through SCIM.
+ */
+export type AccountActor = Pick<User, 'orgId'> & { id: string | null };
+
 /** The roles an owner or admin may give: there is one owner, made at setup. */
 export type AssignableRole = 'admin' | 'member';
 
@@ -26,7 +32,7 @@ const refusals: Record<Change, { owner: string; self: string }> = {
 /** The account `actor` may change; 404, or 403 naming why not. */
 async function changeableUser(
   db: Kysely<Database>,
-  actor: User,
+  actor: AccountActor,
   targetId: string,
   change: Change,
 ): Promise<User> {
@@ -72,7 +78,7 @@ export async function changeUserRole(
  */
 export async function deleteUser(
   db: Kysely<Database>,
-  actor: User,
+  actor: AccountActor,
   targetId: string,
 ): Promise<void> {
   const keys = await db.transaction().execute(async (trx) => {

@@ -6,6 +6,7 @@ import { installErrorHandler } from './error-handler.js';
 import { adminRoutes } from './routes/admin/index.js';
 import { apiRoutes } from './routes/api/index.js';
 import { healthRoutes } from './routes/health.js';
+import { scimPrefix, scimRoutes } from './routes/scim/index.js';
 import { v1Routes } from './routes/v1/index.js';
 import { builtWebRoot, webUi } from './web-ui.js';
 
@@ -43,6 +44,7 @@ export async function buildApp(
   await app.register(async (scope) => v1Routes(scope, context));
   await app.register(async (scope) => apiRoutes(scope, context));
   await app.register(async (scope) => adminRoutes(scope, context));
+  await app.register(async (scope) => scimRoutes(scope, context), { prefix: scimPrefix });
   await webUi(app, { root: builtWebRoot });
   return app;
 }
