@@ -4,10 +4,12 @@ import { resolveSettings, type SettingsFlags } from '../config/settings.js';
 import { isConfigError } from '../lib/errors.js';
 import { serve } from '../server/serve.js';
 import { openDatabase } from '../store/create-database.js';
+import { registerAuditCommand } from './audit-command.js';
 import { registerChatCommand } from './chat-command.js';
 import { registerEvalCommand } from './eval-command.js';
 import { registerKeysCommand } from './keys-command.js';
 import { registerModelsCommand } from './models-command.js';
+import { registerOrgsCommand } from './orgs-command.js';
 import { registerUsersCommand } from './users-command.js';
 
 const program = new Command('salon')
@@ -55,6 +57,8 @@ registerEvalCommand(program, globalFlags);
 registerModelsCommand(program, () => resolveSettings(globalFlags()).dataDir);
 registerKeysCommand(program, openStore);
 registerUsersCommand(program, openStore);
+registerAuditCommand(program, openStore);
+registerOrgsCommand(program, openStore);
 
 function openStore() {
   const settings = resolveSettings(globalFlags());

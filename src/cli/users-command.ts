@@ -2,6 +2,7 @@
 // server. The owner comes from SALON_ADMIN_EMAIL/PASSWORD or the web UI's first-run setup.
 import { Option, type Command } from 'commander';
 import { appendAudit } from '../governance/audit-log.js';
+import { getOrg } from '../identity/orgs.js';
 import { createUser, type UserRole } from '../identity/users.js';
 import type { Store } from '../store/create-database.js';
 import { withStore } from './with-store.js';
@@ -20,9 +21,11 @@ export function registerUsersCommand(program: Command, openStore: () => Promise<
         .choices(['member', 'admin'])
         .default('member'),
     )
-    .action((options: { email: string; password: string; role: UserRole }) =>
+    .option('--org <id>', 'the organisation to join (default: the default organisation)')
+    .action((options: { email: string; password: string; role: UserRole; org?: string }) =>
       withStore('users create', openStore, async ({ db }) => {
-        const user = await createUser(db, options);
+        if (options.org) await getOrg(db, options.org); // a clear error for an unknown id
+        const user = await createUser(db, { ...options, orgId: options.org });
         await appendAudit(db, {
           orgId: user.orgId,
           actorLabel: 'instance',
