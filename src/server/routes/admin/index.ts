@@ -13,6 +13,7 @@ import { adminAuditRoutes } from './audit.js';
 import { adminKeyRoutes } from './keys.js';
 import { adminScimTokenRoutes } from './scim-token.js';
 import { adminOrgRoutes } from './org.js';
+import { adminUsageRoutes } from './usage.js';
 
 /** Registers every /api/admin route on `app` (an encapsulated scope). */
 export async function adminRoutes(app: FastifyInstance, context: ServerContext): Promise<void> {
@@ -56,6 +57,7 @@ export async function adminRoutes(app: FastifyInstance, context: ServerContext):
   adminAuditRoutes(app, context);
   adminScimTokenRoutes(app, context);
   adminOrgRoutes(app, context);
+  adminUsageRoutes(app, context);
 
   app.post('/api/admin/reload', async (request) => {
     requireInstanceAdmin(request);

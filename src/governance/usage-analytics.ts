@@ -1,0 +1,166 @@
+// Usage analytics for one organisation over whole UTC days: totals, and breakdowns by day, model,
+// team or user. Everything is read from the daily rollup (`usage_daily`, usage-rollup.ts) through
+// an OrgScope, so a query can only ever see the caller's organisation; the raw ledger is never
+// scanned here (10 million rows would take seconds, the rollup milliseconds).
+import { sql, type ExpressionBuilder } from 'kysely';
+import type { OrgScope } from '../identity/org-scope.js';
+import type { Database } from '../store/database.js';
+import { daysIn, type UsageRange } from './usage-range.js';
+
+/** What analytics report for a group of requests (or all of them). */
+export interface UsageFigures {
+  requests: number;
+  /** Requests answered with a status >= 400. */
+  errors: number;
+  promptTokens: number;
+  completionTokens: number;
+  totalTokens: number;
+  /** USD; requests without a price count as zero (and in `unpricedRequests`). */
+  costUsd: number;
+  unpricedRequests: number;
+  /** Distinct users with at least one request (requests without a user do not count). */
+  activeUsers: number;
+  /** Mean latency in milliseconds; null without requests. */
+  avgLatencyMs: number | null;
+}
+
+/** The ways a breakdown can group usage. */
+export const usageGroupBys = ['day', 'model', 'team', 'user'] as const;
+
+/** How a breakdown groups usage. */
+export type UsageGroupBy = (typeof usageGroupBys)[number];
+
+/** One line of a breakdown: the day, model, team id or user id, and its figures. */
+export interface UsageBreakdownRow extends UsageFigures {
+  /** Null for requests without a team (or without a user). */
+  key: string | null;
+}
+
+const keyColumn = { day: 'day', model: 'model', team: 'team_id', user: 'user_id' } as const;
+
+// Sums come back as bigint strings from PostgreSQL and as numbers from SQLite.
+type Sum = number | string | null;
+
+function sums(eb: ExpressionBuilder<Database, 'usage_daily'>) {
+  return [
+    eb.fn.sum<Sum>('requests').as('requests'),
+    eb.fn.sum<Sum>('errors').as('errors'),
+    eb.fn.sum<Sum>('prompt_tokens').as('prompt_tokens'),
+    eb.fn.sum<Sum>('completion_tokens').as('completion_tokens'),
+    eb.fn.sum<Sum>('cost_usd').as('cost_usd'),
+    eb.fn.sum<Sum>('unpriced_requests').as('unpriced_requests'),
+    eb.fn.sum<Sum>('latency_ms').as('latency_ms'),
+    sql<Sum>`count(distinct nullif(user_id, ''))`.as('active_users'),
+  ] as const;
+}
+
+type SumRow = Record<
+  | 'requests'
+  | 'errors'
+  | 'prompt_tokens'
+  | 'completion_tokens'
+  | 'cost_usd'
+  | 'unpriced_requests'
+  | 'latency_ms'
+  | 'active_users',
+  Sum
+>;
+
+function toFigures(row: SumRow | undefined): UsageFigures {
+  const requests = Number(row?.requests ?? 0);
+  const promptTokens = Number(row?.prompt_tokens ?? 0);
+  const completionTokens = Number(row?.completion_tokens ?? 0);
+  return {
+    requests,
+    errors: Number(row?.errors ?? 0),
+    promptTokens,
+    completionTokens,
+    totalTokens: promptTokens + completionTokens,
+    costUsd: Number(row?.cost_usd ?? 0),
+    unpricedRequests: Number(row?.unpriced_requests ?? 0),
+    activeUsers: Number(row?.active_users ?? 0),
+    avgLatencyMs: requests ? Math.round(Number(row?.latency_ms ?? 0) / requests) : null,
+  };
+}
+
+/** The organisation's rollup rows in the range. */
+function rollupRows(scope: OrgScope, range: UsageRange) {
+  return scope.selectFrom('usage_daily').where('day', '>=', range.from).where('day', '<', range.to);
+}
+
+/** The organisation's totals over the range. */
+export async function usageTotals(scope: OrgScope, range: UsageRange): Promise<UsageFigures> {
+  const row = await rollupRows(scope, range).select(sums).executeTakeFirst();
+  return toFigures(row);
+}
+
+/**
+ * The organisation's usage over the range grouped by day (every day of the range, in order, empty
+ * days included), or by model, team or user (most requests first).
+ */
+export async function usageBreakdown(
+  scope: OrgScope,
+  range: UsageRange,
+  groupBy: UsageGroupBy,
+): Promise<UsageBreakdownRow[]> {
+  const column = keyColumn[groupBy];
+  const rows = await rollupRows(scope, range)
+    .select((eb) => [eb.ref(column).as('key'), ...sums(eb)])
+    .groupBy(column)
+    .execute();
+  const lines = rows.map((row) => ({ key: row.key === '' ? null : row.key, ...toFigures(row) }));
+  if (groupBy === 'day') {
+    const byDay = new Map(lines.map((line) => [line.key, line]));
+    return daysIn(range).map((day) => byDay.get(day) ?? { key: day, ...toFigures(undefined) });
+  }
+  return lines.sort((a, b) => b.requests - a.requests || (a.key ?? '').localeCompare(b.key ?? ''));
+}
+
+/** Per-day figures for one model, aligned with `UsageSeries.days`. */
+export interface ModelSeries {
+  model: string;
+  requests: number[];
+  totalTokens: number[];
+  costUsd: number[];
+}
+
+/** Every day of a range and each model's figures per day: a stacked chart's data. */
+export interface UsageSeries {
+  days: string[];
+  /** Most requests over the range first. */
+  models: ModelSeries[];
+}
+
+/** The organisation's requests, tokens and cost per day, split by model. */
+export async function usageSeriesByModel(scope: OrgScope, range: UsageRange): Promise<UsageSeries> {
+  const rows = await rollupRows(scope, range)
+    .select((eb) => [
+      'day',
+      'model',
+      eb.fn.sum<Sum>('requests').as('requests'),
+      eb.fn.sum<Sum>(eb('prompt_tokens', '+', eb.ref('completion_tokens'))).as('tokens'),
+      eb.fn.sum<Sum>('cost_usd').as('cost_usd'),
+    ])
+    .groupBy(['day', 'model'])
+    .execute();
+  const days = daysIn(range);
+  const dayIndex = new Map(days.map((day, index) => [day, index]));
+  const byModel = new Map<string, ModelSeries>();
+  for (const row of rows) {
+    let series = byModel.get(row.model);
+    if (!series) {
+      const zeros = () => days.map(() => 0);
+      series = { model: row.model, requests: zeros(), totalTokens: zeros(), costUsd: zeros() };
+      byModel.set(row.model, series);
+    }
+    const index = dayIndex.get(row.day)!;
+    series.requests[index] = Number(row.requests ?? 0);
+    series.totalTokens[index] = Number(row.tokens ?? 0);
+    series.costUsd[index] = Number(row.cost_usd ?? 0);
+  }
+  const total = (series: ModelSeries) => series.requests.reduce((sum, n) => sum + n, 0);
+  const models = [...byModel.values()].sort(
+    (a, b) => total(b) - total(a) || a.model.localeCompare(b.model),
+  );
+  return { days, models };
+}
