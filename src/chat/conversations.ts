@@ -5,6 +5,7 @@ import { badRequest, notFound } from '../lib/errors.js';
 import { newId } from '../lib/ids.js';
 import { toTimestamp, type ConversationsTable, type Database } from '../store/database.js';
 import { toConversation, type Conversation } from './conversation-record.js';
+import { removeConversations } from './delete-conversation.js';
 
 /** What a new conversation may start with. */
 export interface NewConversation {
@@ -129,13 +130,6 @@ export async function deleteConversation(
 ): Promise<void> {
   await db.transaction().execute(async (trx) => {
     await getConversation(trx, userId, id);
-    // Cut the parent links first: cascading along a long parent chain nests one trigger per
-    // message, and SQLite stops at 1,000 levels ("too many levels of trigger recursion").
-    await trx
-      .updateTable('messages')
-      .set({ parent_id: null })
-      .where('conversation_id', '=', id)
-      .execute();
-    await trx.deleteFrom('conversations').where('id', '=', id).execute();
+    await removeConversations(trx, [id]);
   });
 }

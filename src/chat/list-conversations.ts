@@ -52,6 +52,8 @@ export async function listConversations(
     .selectAll()
     .where('user_id', '=', userId)
     .where('kind', '=', 'chat')
+    // Temporary chats are never listed: only the tab that made one keeps its id.
+    .where('temporary', '=', 0)
     .where('archived', '=', query.archived ? 1 : 0);
   if (query.folderId !== undefined) select = select.where('folder_id', '=', query.folderId);
   if (query.cursor) {

@@ -144,12 +144,21 @@ const limitsSchema = z.strictObject({
   per_user: callerLimitsSchema.optional(),
 });
 
+/** The retention job: deletes conversations past their organisation's policy, and idle temporary chats. */
+const retentionSchema = z.strictObject({
+  /** A temporary chat is deleted by the first run after it has been idle this long. */
+  temporary_idle_minutes: z.number().int().min(1).max(525_600).default(60),
+  /** Minutes between two runs of the job in `salon serve` (the first runs shortly after start). */
+  interval_minutes: z.number().int().min(1).max(1440).default(10),
+});
+
 /** The whole salon.yaml. */
 export const configSchema = z.strictObject({
   providers: z.record(z.string(), providerSchema).default({}),
   models: z.array(modelSchema).default([]),
   router: routerSchema.prefault({}),
   limits: limitsSchema.prefault({}),
+  retention: retentionSchema.prefault({}),
 });
 
 /** The config when there is no salon.yaml. */
@@ -179,5 +188,7 @@ export type TimeoutsConfig = z.infer<typeof timeoutsSchema>;
 export type PriceConfig = z.infer<typeof priceSchema>;
 /** The `limits:` section. */
 export type LimitsConfig = z.infer<typeof limitsSchema>;
+/** The `retention:` section with defaults filled in. */
+export type RetentionConfig = z.infer<typeof retentionSchema>;
 /** Rates and a budget for one kind of caller (`limits.per_user`). */
 export type CallerLimitsConfig = z.infer<typeof callerLimitsSchema>;

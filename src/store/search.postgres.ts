@@ -6,7 +6,7 @@
 // the query's lexemes, for the returned rows only.
 import { sql, type Kysely } from 'kysely';
 import type { Database, MessageRole } from './database.js';
-import type { MessageSearchHit, MessageSearchQuery } from './search.js';
+import type { MessageSearchHit, MessageSearchQuery, MessagesToForget } from './search.js';
 import { snippetAround } from './search-snippet.js';
 
 /** The lexemes of a tsquery's text form (`'red' <-> 'wine' & 'l''eau'`), unescaped. */
@@ -42,10 +42,10 @@ export async function searchMessagesPostgres(
       limit ${query.limit}
     ) hits
     join messages m on m.id = hits.id
-    -- Arena battles (kind 'arena') are not chats: their hits are dropped here, after the limit,
-    -- so a page may hold fewer hits when the user's arena prompts match too.
+    -- Arena battles (kind 'arena') are not chats and temporary chats are never searched: their
+    -- hits are dropped here, after the limit, so a page may hold fewer hits when they match too.
     join conversations c on c.id = m.conversation_id and c.user_id = ${query.userId}
-      and c.kind = 'chat'
+      and c.kind = 'chat' and c.temporary = 0
     order by hits.created_at desc, hits.id desc`.execute(db);
   return result.rows.map((row) => ({
     conversationId: row.conversation_id,
@@ -55,3 +55,13 @@ export async function searchMessagesPostgres(
     ...snippetAround(row.content, tsqueryLexemes(row.terms)),
   }));
 }
+
+/**
+ * Nothing to do before deleting messages on PostgreSQL: the index is the row's own
+ * `search_vector`, so deleting the row deletes its entry. The dead row version stays on disk
+ * until (auto)vacuum reclaims it, as for every deleted row.
+ */
+export async function forgetMessagesPostgres(
+  _trx: Kysely<Database>,
+  _which: MessagesToForget,
+): Promise<void> {}

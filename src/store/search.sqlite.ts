@@ -6,7 +6,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database, MessageRole } from './database.js';
 import { toFts5Query } from './fts5-query.js';
-import type { MessageSearchHit, MessageSearchQuery } from './search.js';
+import type { MessageSearchHit, MessageSearchQuery, MessagesToForget } from './search.js';
 import { matchEnd, matchStart, parseMarkedSnippet } from './search-snippet.js';
 
 // Tokens of context around the best match (FTS5 allows at most 64).
@@ -28,7 +28,7 @@ export async function searchMessagesSqlite(
   const owned = `owner : "${ownerToken(query.userId)}" AND content : (${match})`;
   // CROSS JOIN keeps FTS5 the outer loop whatever the statistics say: it yields the caller's
   // rows newest first, so the loop stops at the limit. The owner is checked once more on
-  // conversations, for the few rows returned.
+  // conversations, for the few rows returned; arena battles and temporary chats are left out.
   const result = await sql<{
     message_id: string;
     conversation_id: string;
@@ -42,6 +42,7 @@ export async function searchMessagesSqlite(
     cross join messages m on m.rowid = messages_fts.rowid
     cross join conversations c on c.id = m.conversation_id
     where messages_fts match ${owned} and c.user_id = ${query.userId} and c.kind = 'chat'
+      and c.temporary = 0
     order by messages_fts.rowid desc
     limit ${query.limit}`.execute(db);
   return result.rows.map((row) => ({
@@ -51,4 +52,24 @@ export async function searchMessagesSqlite(
     role: row.role,
     ...parseMarkedSnippet(row.marked),
   }));
+}
+
+/**
+ * Takes messages out of the index for good, before they are deleted: with FTS5's `secure-delete`
+ * on, their words are removed from the index's pages at once, where a plain delete only adds a
+ * tombstone and leaves the words on disk until a merge happens to rewrite those pages. Unsetting
+ * `user_id` is what unindexes a row (migration 0004's update trigger). Setting the option once
+ * upgrades the index's format to FTS5 version 5 (SQLite 3.42+, which better-sqlite3 bundles).
+ */
+export async function forgetMessagesSqlite(
+  trx: Kysely<Database>,
+  which: MessagesToForget,
+): Promise<void> {
+  const where =
+    'userId' in which
+      ? sql`user_id = ${which.userId}`
+      : sql`conversation_id in (${sql.join(which.conversationIds)})`;
+  await sql`insert into messages_fts(messages_fts, rank) values ('secure-delete', 1)`.execute(trx);
+  await sql`update messages set user_id = null where user_id is not null and ${where}`.execute(trx);
+  await sql`insert into messages_fts(messages_fts, rank) values ('secure-delete', 0)`.execute(trx);
 }

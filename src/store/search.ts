@@ -5,8 +5,8 @@
 // that order and stop at the limit, where ranking must score every match (bench/search).
 import type { Kysely } from 'kysely';
 import type { Database, MessageRole } from './database.js';
-import { searchMessagesPostgres } from './search.postgres.js';
-import { searchMessagesSqlite } from './search.sqlite.js';
+import { forgetMessagesPostgres, searchMessagesPostgres } from './search.postgres.js';
+import { forgetMessagesSqlite, searchMessagesSqlite } from './search.sqlite.js';
 import type { DialectName } from './store-dialect.js';
 
 /** One matching message: a snippet of it and where the matches are in that snippet. */
@@ -45,4 +45,28 @@ export function searchMessages(
   query: MessageSearchQuery,
 ): Promise<MessageSearchHit[]> {
   return searches[store.dialect](store.db, query);
+}
+
+/** Messages about to be deleted: a user's, or those of some conversations. */
+export type MessagesToForget = { userId: string } | { conversationIds: readonly string[] };
+
+const forgetters: Record<
+  DialectName,
+  (trx: Kysely<Database>, which: MessagesToForget) => Promise<void>
+> = {
+  sqlite: forgetMessagesSqlite,
+  postgres: forgetMessagesPostgres,
+};
+
+/**
+ * Removes these messages' words from the search index at once and for good (retention and
+ * erasure: deleted must mean gone). Call in the deleting transaction, before the delete.
+ */
+export async function forgetMessagesInSearch(
+  trx: Kysely<Database>,
+  dialect: DialectName,
+  which: MessagesToForget,
+): Promise<void> {
+  if ('conversationIds' in which && which.conversationIds.length === 0) return;
+  await forgetters[dialect](trx, which);
 }

@@ -33,7 +33,8 @@ const fields = {
   folderId: z.string().min(1).max(200).nullable(),
 };
 
-const newConversation = z.object(fields).partial();
+// `temporary`: kept out of the list and search, deleted by the retention job once idle.
+const newConversation = z.object({ ...fields, temporary: z.boolean() }).partial();
 
 const changes = z
   .object({
