@@ -16,7 +16,7 @@ import { audit } from '../../audit.js';
 import type { ServerContext } from '../../context.js';
 import { parseBody } from '../../../lib/parse-body.js';
 import { idParam } from './route-input.js';
-import { requireRole } from './session-hooks.js';
+import { requireInstanceAdminUser } from './session-hooks.js';
 
 // No `/`: a model whose name is taken is served as `provider/model`.
 const providerName = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
@@ -57,12 +57,12 @@ export function providerRoutes(app: FastifyInstance, context: ServerContext): vo
   });
 
   app.get('/api/providers', async (request) => {
-    requireRole(request, 'owner', 'admin');
+    requireInstanceAdminUser(request);
     return { providers: (await listStoredProviders(db)).map(toPublic) };
   });
 
   app.post('/api/providers', async (request, reply) => {
-    const user = requireRole(request, 'owner', 'admin');
+    const user = requireInstanceAdminUser(request);
     const input = parseBody(newProvider, request.body);
     const problem = upstreamUrlProblem(input.baseUrl);
     if (problem) throw badRequest(`baseUrl ${problem}.`, 'baseUrl', 'invalid_base_url');
@@ -102,7 +102,7 @@ export function providerRoutes(app: FastifyInstance, context: ServerContext): vo
   });
 
   app.delete('/api/providers/:id', async (request, reply) => {
-    requireRole(request, 'owner', 'admin');
+    requireInstanceAdminUser(request);
     const deleted = await deleteStoredProvider(db, idParam(request));
     if (!deleted) throw notFound('No such provider.');
     await gateway.removeProvider(deleted.name);

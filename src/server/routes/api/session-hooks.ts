@@ -5,7 +5,7 @@ import { timingSafeEqual, createHash } from 'node:crypto';
 import fastifyCookie from '@fastify/cookie';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { findSession, type Session } from '../../../identity/sessions.js';
-import type { User, UserRole } from '../../../identity/users.js';
+import { defaultOrgId, type User, type UserRole } from '../../../identity/users.js';
 import { forbidden, unauthorized } from '../../../lib/errors.js';
 import type { ServerContext } from '../../context.js';
 import { checkSameOrigin } from './same-origin.js';
@@ -71,6 +71,21 @@ export function requireRole(request: FastifyRequest, ...roles: UserRole[]): User
   const user = requireUser(request);
   if (!roles.includes(user.role)) {
     throw forbidden('Your role does not allow this.', 'insufficient_role');
+  }
+  return user;
+}
+
+/**
+ * An owner or admin of the default organisation: the instance's administrators, who connect
+ * providers, pull models and change instance settings. 403 for other organisations' admins.
+ */
+export function requireInstanceAdminUser(request: FastifyRequest): User {
+  const user = requireRole(request, 'owner', 'admin');
+  if (user.orgId !== defaultOrgId) {
+    throw forbidden(
+      'This changes the whole instance: it needs an owner or admin of the default organisation.',
+      'insufficient_role',
+    );
   }
   return user;
 }

@@ -8,7 +8,7 @@ import {
 import { audit } from '../../audit.js';
 import type { ServerContext } from '../../context.js';
 import { parseBody } from '../../../lib/parse-body.js';
-import { requireRole, requireUser } from './session-hooks.js';
+import { requireInstanceAdminUser, requireUser } from './session-hooks.js';
 
 // Strict: a misspelt key is a 400, not a silent no-op.
 const changes = z.strictObject({ signupEnabled: z.boolean().optional() });
@@ -23,7 +23,7 @@ export function settingsRoutes(app: FastifyInstance, context: ServerContext): vo
   });
 
   app.put('/api/settings', async (request) => {
-    requireRole(request, 'owner', 'admin');
+    requireInstanceAdminUser(request);
     const input = parseBody(changes, request.body);
     const settings = await updateInstanceSettings(db, input);
     await audit(request, context, { action: 'settings.changed', orgId: null, details: input });
