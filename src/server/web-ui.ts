@@ -17,7 +17,7 @@ export interface WebUiOptions {
 export const builtWebRoot = fileURLToPath(new URL('../../web/dist', import.meta.url));
 
 /** Prefixes that belong to the server: never answered with index.html. */
-const reservedPrefixes = ['/api', '/v1', '/healthz', '/readyz', '/metrics'];
+const reservedPrefixes = ['/api', '/v1', '/scim', '/healthz', '/readyz', '/metrics'];
 
 /**
  * The CSP of every HTML answer. No inline script anywhere; styles only from our own files
