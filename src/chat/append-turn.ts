@@ -1,6 +1,10 @@
 // A user message and the assistant reply to it, stored in ONE transaction, then the run that
 // writes the reply. The user's text is committed before generation starts, so a model that
 // fails (or a process that dies) never loses what was typed.
+//
+// The reply is admitted (model access, rates, budgets, quotas) after the checks and BEFORE that
+// transaction: a refused reply (403, 429) stores nothing, neither the user message nor an empty
+// reply, so no half-made turn remains; the web UI keeps the text in the composer to send later.
 import { badRequest } from '../lib/errors.js';
 import { newId } from '../lib/ids.js';
 import { toTimestamp } from '../store/database.js';
@@ -36,79 +40,92 @@ function checkContent(content: string): string {
 /** Stores the user message and a `streaming` reply, selects it, and starts the run. */
 export async function appendTurn(deps: ChatDeps, input: TurnInput): Promise<Turn> {
   const content = checkContent(input.content);
-  const { turn, start } = await deps.db.transaction().execute(async (trx) => {
-    const conversation = await getConversation(trx, input.userId, input.conversationId);
-    const model = chooseModel(deps.gateway, input.model, conversation.model);
-    const history = await listMessages(trx, conversation.id);
-    const parent = input.parentId ? history.find((m) => m.id === input.parentId) : undefined;
-    if (input.parentId && !parent) {
-      throw badRequest(
-        `No message with id '${input.parentId}' in this conversation.`,
-        'parentId',
-        'message_not_found',
-      );
-    }
-    if (parent?.role === 'user') {
-      throw badRequest('A message cannot answer a user message.', 'parentId', 'invalid_parent');
-    }
-    const now = new Date();
-    // The reply is stamped 1 ms later so that "oldest first" always lists it after its question.
-    const repliedAt = toTimestamp(new Date(now.getTime() + 1));
-    const runId = newId('run');
-    const base = {
-      conversation_id: conversation.id,
-      error: null,
-      prompt_tokens: null,
-      completion_tokens: null,
-    };
-    const userRow = {
-      ...base,
-      id: newId('msg'),
-      parent_id: parent?.id ?? null,
-      role: 'user' as const,
-      content,
-      model: null,
-      status: 'complete' as const,
-      run_id: null,
-      created_at: toTimestamp(now),
-      updated_at: toTimestamp(now),
-    };
-    const assistantRow = {
-      ...base,
-      id: newId('msg'),
-      parent_id: userRow.id,
-      role: 'assistant' as const,
-      content: '',
-      model,
-      status: 'streaming' as const,
-      run_id: runId,
-      created_at: repliedAt,
-      updated_at: repliedAt,
-    };
-    await trx.insertInto('messages').values([userRow, assistantRow]).execute();
-    await trx
-      .updateTable('conversations')
-      .set({
-        selected_leaf_id: assistantRow.id,
-        last_activity_at: repliedAt,
-        updated_at: repliedAt,
-      })
-      .where('id', '=', conversation.id)
-      .execute();
-    const userMessage = toMessage({ ...userRow, rating: null, comment: null });
-    const assistantMessage = toMessage({ ...assistantRow, rating: null, comment: null });
-    const branch = parent ? [...pathTo(history, parent.id), userMessage] : [userMessage];
-    return {
-      turn: { userMessage, assistantMessage, runId },
-      start: {
-        runId,
-        messageId: assistantRow.id,
-        conversationId: conversation.id,
-        model,
-        messages: buildPrompt(conversation.systemPrompt, branch),
-      },
-    };
+  const conversation = await getConversation(deps.db, input.userId, input.conversationId);
+  const model = chooseModel(deps.gateway, input.model, conversation.model);
+  const history = await listMessages(deps.db, conversation.id);
+  const parent = findParent(history, input.parentId);
+  const [admission] = await deps.governance.admit({ userId: input.userId }, [
+    { model, endpoint: 'chat' },
+  ]);
+  const now = new Date();
+  // The reply is stamped 1 ms later so that "oldest first" always lists it after its question.
+  const repliedAt = toTimestamp(new Date(now.getTime() + 1));
+  const runId = newId('run');
+  const base = {
+    conversation_id: conversation.id,
+    error: null,
+    prompt_tokens: null,
+    completion_tokens: null,
+  };
+  const userRow = {
+    ...base,
+    id: newId('msg'),
+    parent_id: parent?.id ?? null,
+    role: 'user' as const,
+    content,
+    model: null,
+    status: 'complete' as const,
+    run_id: null,
+    created_at: toTimestamp(now),
+    updated_at: toTimestamp(now),
+  };
+  const assistantRow = {
+    ...base,
+    id: newId('msg'),
+    parent_id: userRow.id,
+    role: 'assistant' as const,
+    content: '',
+    model,
+    status: 'streaming' as const,
+    run_id: runId,
+    created_at: repliedAt,
+    updated_at: repliedAt,
+  };
+  try {
+    await deps.db.transaction().execute(async (trx) => {
+      await trx.insertInto('messages').values([userRow, assistantRow]).execute();
+      await trx
+        .updateTable('conversations')
+        .set({
+          selected_leaf_id: assistantRow.id,
+          last_activity_at: repliedAt,
+          updated_at: repliedAt,
+        })
+        .where('id', '=', conversation.id)
+        .execute();
+    });
+  } catch (error) {
+    // Admitted but never run (the conversation went meanwhile): the ledger says so.
+    deps.governance.settle(admission!, { latencyMs: 0, status: 500, errorCode: 'not_stored' });
+    throw error;
+  }
+  const userMessage = toMessage({ ...userRow, rating: null, comment: null });
+  const assistantMessage = toMessage({ ...assistantRow, rating: null, comment: null });
+  const branch = parent ? [...pathTo(history, parent.id), userMessage] : [userMessage];
+  deps.runs.start({
+    runId,
+    messageId: assistantRow.id,
+    conversationId: conversation.id,
+    model,
+    messages: buildPrompt(conversation.systemPrompt, branch),
+    admission,
   });
-  deps.runs.start(start);
-  return turn;
+  return { userMessage, assistantMessage, runId };
+}
+
+// The message to answer under: none for a new root; 400 for an unknown id or a user message.
+function findParent(history: Message[], parentId: string | null): Message | undefined {
+  if (!parentId) return undefined;
+  const parent = history.find((message) => message.id === parentId);
+  if (!parent) {
+    throw badRequest(
+      `No message with id '${parentId}' in this conversation.`,
+      'parentId',
+      'message_not_found',
+    );
+  }
+  if (parent.role === 'user') {
+    throw badRequest('A message cannot answer a user message.', 'parentId', 'invalid_parent');
+  }
+  return parent;
 }

@@ -1,12 +1,16 @@
 // Durable runs: a reply is generated off the request that asked for it. The run streams from
 // the gateway, appends numbered events to the bus (any client, on any replica, follows them)
 // and flushes its text to the message row. Stop arrives as a bus cancel signal, from any
-// replica; shutting down marks the runs still going as interrupted, their text kept.
+// replica; shutting down marks the runs still going as interrupted, their text kept. A run
+// admitted by governance (quotas, model access) is settled with its usage once it has ended: one
+// usage ledger row per reply, and its tokens counted against the caller's budgets.
 import type { Kysely } from 'kysely';
 import type { RunBus, Unsubscribe } from '../bus/bus.js';
 import type { Gateway } from '../gateway/gateway.js';
 import type { ChatMessage, FinishReason, Usage } from '../gateway/types.js';
-import { unavailable } from '../lib/errors.js';
+import type { PriceConfig } from '../config/schema.js';
+import type { Admission, Governance, UsageOutcome } from '../governance/governance.js';
+import { isSalonError, unavailable } from '../lib/errors.js';
 import type { Database } from '../store/database.js';
 import { defaultFlushIntervalMs, MessageWriter, type FinalState } from './message-writer.js';
 import { describeRunFailure } from './run-failure.js';
@@ -20,6 +24,8 @@ export interface RunStart {
   conversationId: string;
   model: string;
   messages: ChatMessage[];
+  /** The reply's admission, settled with its usage when the run ends. */
+  admission?: Admission;
 }
 
 /** How a run ended, with the text it produced. */
@@ -32,6 +38,8 @@ export interface RunManagerOptions {
   db: Kysely<Database>;
   bus: RunBus;
   gateway: Gateway;
+  /** Settles each run's admission (the usage ledger, budgets). */
+  governance?: Pick<Governance, 'settle'>;
   flushIntervalMs?: number;
   /** Most tokens per reply; the provider's own limit when unset. */
   maxTokens?: number;
@@ -58,7 +66,17 @@ export class RunManager {
 
   /** Starts generating in the background; the message must already be stored as `streaming`. */
   start(run: RunStart): void {
-    if (this.closed) throw unavailable('Salon is shutting down.');
+    if (this.closed) {
+      const error = unavailable('Salon is shutting down.');
+      if (run.admission) {
+        this.options.governance?.settle(run.admission, {
+          latencyMs: 0,
+          status: error.status,
+          errorCode: error.code,
+        });
+      }
+      throw error;
+    }
     const controller = new AbortController();
     const done = this.execute(run, controller)
       .catch((error: unknown) => this.log(`run ${run.runId} failed`, error))
@@ -103,6 +121,7 @@ export class RunManager {
     let finishReason: FinishReason = 'stop';
     let usage: Usage | null = null;
     let failure: unknown;
+    const meter = new RunMeter();
     try {
       stopListening = await bus.onCancel(run.runId, () => controller.abort('stop'));
       const started = await gateway.chat(run.model, {
@@ -110,11 +129,13 @@ export class RunManager {
         maxTokens: this.options.maxTokens,
         signal: controller.signal,
       });
+      meter.served(started);
       for await (const part of started.parts) {
         if (part.type === 'finish') {
           finishReason = part.finishReason;
           usage = part.usage ?? null;
         } else if (part.text) {
+          meter.firstToken();
           writer.append(part.text);
           await bus.append(run.runId, textDeltaEvent(part.text));
         }
@@ -131,6 +152,10 @@ export class RunManager {
     await writer.finish(state).catch((error: unknown) => {
       this.log(`run ${run.runId}: could not save its end`, error);
     });
+    if (run.admission) {
+      const outcome = meter.outcome(state.status, failure, usage);
+      this.options.governance?.settle(run.admission, outcome);
+    }
     await bus.append(run.runId, event);
     await bus.end(run.runId);
     stopListening();
@@ -176,5 +201,43 @@ export class RunManager {
   private log(message: string, error?: unknown): void {
     if (this.options.log) this.options.log(message, error);
     else console.error(`salon: ${message}`, error ?? '');
+  }
+}
+
+/** What the usage ledger learns of one run: who served, when the first token came, how it ended. */
+class RunMeter {
+  readonly #startedAt = performance.now();
+  #firstTokenAt?: number;
+  #served?: { target: string; price?: PriceConfig };
+
+  served(started: { target: string; price?: PriceConfig }): void {
+    this.#served = started;
+  }
+
+  firstToken(): void {
+    this.#firstTokenAt ??= performance.now();
+  }
+
+  /**
+   * The ledger's view: a run the gateway never started carries the error's status; one that
+   * started is a 200 whose error code says how it ended, if not complete (`stopped`,
+   * `interrupted`, or the model's error).
+   */
+  outcome(status: FinalState['status'], failure: unknown, usage: Usage | null): UsageOutcome {
+    const code = (error: unknown) => (isSalonError(error) ? error.code : 'internal_error');
+    const errorCode =
+      status === 'complete' ? undefined : status === 'error' ? code(failure) : status;
+    const httpStatus =
+      this.#served || status !== 'error' ? 200 : isSalonError(failure) ? failure.status : 500;
+    return {
+      target: this.#served?.target,
+      price: this.#served?.price,
+      promptTokens: usage?.promptTokens,
+      completionTokens: usage?.completionTokens,
+      latencyMs: performance.now() - this.#startedAt,
+      ttftMs: this.#firstTokenAt === undefined ? undefined : this.#firstTokenAt - this.#startedAt,
+      status: httpStatus,
+      errorCode,
+    };
   }
 }

@@ -36,6 +36,8 @@ export interface StartedStream {
   model: string;
   /** `provider` or `provider/model` of the target that answered. */
   target: string;
+  /** The target's price, for metering. */
+  price?: PriceConfig;
   parts: AsyncIterable<StreamPart>;
 }
 
@@ -311,7 +313,7 @@ export class Gateway {
       const first = await iterator.next();
       return trackStream(resume(first, iterator), outcome, (part) => part.type === 'text-delta');
     });
-    return { model, target: routed.target, parts: routed.value };
+    return { model, target: routed.target, price: routed.price, parts: routed.value };
   }
 
   /**

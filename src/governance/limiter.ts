@@ -89,15 +89,20 @@ export class Limiter {
     this.#log = options.log ?? ((message) => console.error(`salon: ${message}`));
   }
 
-  /** Counts the request against every scope, or refuses it; never counts a refused request. */
-  async admit(scopes: readonly LimitScope[]): Promise<LimitDecision> {
+  /**
+   * Counts `requests` requests (two for an arena battle) against every scope, or refuses them
+   * all; never counts a refusal. Each rate must have room for every one of them.
+   */
+  async admit(scopes: readonly LimitScope[], requests = 1): Promise<LimitDecision> {
     const at = this.#now();
     const decision: LimitDecision = { allowed: true, at, scopes: [...scopes] };
     if (scopes.length === 0) return decision;
     const counted: Counted[] = [];
     for (const scope of scopes) {
       if (scope.rpm !== null) {
-        const check = { name: `rpm:${scope.id}`, windowMs: minuteMs, limit: scope.rpm, amount: 1 };
+        // Below `rpm - requests + 1` before, so that all of them fit under the limit.
+        const limit = scope.rpm - requests + 1;
+        const check = { name: `rpm:${scope.id}`, windowMs: minuteMs, limit, amount: requests };
         counted.push({ check, kind: 'requests', scope, limit: scope.rpm });
       }
       if (scope.tpm !== null) {
@@ -192,10 +197,12 @@ export class Limiter {
     return checks;
   }
 
-  // Once per scope and period in this process, before its first count: a counter that already
-  // holds a window (another replica's, in Redis) is left as it is.
+  // Once per scope, period and budget units in this process, before its first count: a counter
+  // that already holds a window (another replica's, in Redis) is left as it is. The units are in
+  // the key so that a dollar budget added mid-period to a token budget starts from the ledger too.
   async #seed(scope: LimitScope, period: PeriodBounds, at: number): Promise<void> {
-    const seeded = this.#seeded.get(scope.id);
+    const seededKey = `${scope.id}|${scope.budget?.tokens != null}|${scope.budget?.usd != null}`;
+    const seeded = this.#seeded.get(seededKey);
     if (seeded?.label === period.label) return seeded.done;
     const done = (async () => {
       const spent = await this.#spentSince(scope, period.start);
@@ -211,12 +218,12 @@ export class Limiter {
         await this.#counters.seed(spec, toNanoUsd(spent.usd));
       }
     })();
-    this.#seeded.set(scope.id, { label: period.label, done });
+    this.#seeded.set(seededKey, { label: period.label, done });
     try {
       await done;
     } catch (error) {
       // Tried again on the next request; until then the budget counts from what it holds.
-      if (this.#seeded.get(scope.id)?.done === done) this.#seeded.delete(scope.id);
+      if (this.#seeded.get(seededKey)?.done === done) this.#seeded.delete(seededKey);
       const reason = error instanceof Error ? error.message : String(error);
       this.#log(`budget of ${scope.id} not started from the ledger: ${reason}`);
     }

@@ -1,6 +1,7 @@
-// Sums over the usage ledger, per user or per key and period: for the admin API, and to start a
-// budget's counter from what the ledger already holds (budgets survive a restart).
+// Sums over the usage ledger, per user, key, team or organisation and period: for the admin API,
+// and to start a budget's counter from what the ledger already holds (budgets survive a restart).
 import type { Kysely } from 'kysely';
+import { OrgScope } from '../identity/org-scope.js';
 import { toTimestamp, type Database } from '../store/database.js';
 import type { LimitScope } from './limit-scopes.js';
 
@@ -8,6 +9,12 @@ import type { LimitScope } from './limit-scopes.js';
 export interface UsageFilter {
   userId?: string;
   apiKeyId?: string;
+  orgId?: string;
+  /**
+   * Rows of the team's current members, whichever team their rows name: a team's quota counts
+   * every request of its members, as the counters do (limit-scopes.ts).
+   */
+  membersOf?: { orgId: string; teamId: string };
   /** Inclusive. */
   since: Date;
   /** Exclusive; open-ended when left out. */
@@ -41,6 +48,15 @@ export async function usageSummary(
   if (filter.until) query = query.where('created_at', '<', toTimestamp(filter.until));
   if (filter.userId) query = query.where('user_id', '=', filter.userId);
   if (filter.apiKeyId) query = query.where('api_key_id', '=', filter.apiKeyId);
+  if (filter.orgId) query = query.where('org_id', '=', filter.orgId);
+  if (filter.membersOf) {
+    const { orgId, teamId } = filter.membersOf;
+    const members = new OrgScope(db, orgId)
+      .teamMembers()
+      .select('team_members.user_id')
+      .where('team_members.team_id', '=', teamId);
+    query = query.where('user_id', 'in', members);
+  }
   const row = await query.executeTakeFirstOrThrow();
   // PostgreSQL returns count and sum of integers as bigint, which pg hands over as strings.
   const promptTokens = Number(row.prompt_tokens ?? 0);
@@ -54,13 +70,28 @@ export async function usageSummary(
   };
 }
 
-/** What a limit scope (a key, or a user over all their keys) has spent since an instant. */
+/** What a limit scope (a key, a user over all their keys, a team's members, an organisation) has
+ * spent since an instant. */
 export async function scopeSpend(
   db: Kysely<Database>,
-  scope: Pick<LimitScope, 'kind' | 'ownerId'>,
+  scope: Pick<LimitScope, 'kind' | 'ownerId' | 'orgId'>,
   since: Date,
 ): Promise<{ tokens: number; usd: number }> {
-  const owner = scope.kind === 'key' ? { apiKeyId: scope.ownerId } : { userId: scope.ownerId };
-  const summary = await usageSummary(db, { ...owner, since });
+  const summary = await usageSummary(db, { ...spendFilter(scope), since });
   return { tokens: summary.totalTokens, usd: summary.costUsd };
+}
+
+function spendFilter(
+  scope: Pick<LimitScope, 'kind' | 'ownerId' | 'orgId'>,
+): Omit<UsageFilter, 'since'> {
+  switch (scope.kind) {
+    case 'key':
+      return { apiKeyId: scope.ownerId };
+    case 'user':
+      return { userId: scope.ownerId };
+    case 'org':
+      return { orgId: scope.ownerId };
+    case 'team':
+      return { membersOf: { orgId: scope.orgId ?? '', teamId: scope.ownerId } };
+  }
 }

@@ -7,6 +7,7 @@ import { RunManager } from '../chat/run-manager.js';
 import { generateTitle } from '../chat/titles.js';
 import type { Settings } from '../config/settings.js';
 import type { Gateway } from '../gateway/gateway.js';
+import type { Governance } from '../governance/governance.js';
 import type { Store } from '../store/create-database.js';
 
 /** The bus and the runs, and how to stop them. */
@@ -21,11 +22,15 @@ function log(message: string, error?: unknown): void {
   console.error(`salon: ${message}${error instanceof Error ? `: ${error.message}` : ''}`);
 }
 
-/** Opens the bus, marks runs left over from a previous process as interrupted, and starts the run manager. */
+/**
+ * Opens the bus, marks runs left over from a previous process as interrupted, and starts the run
+ * manager, which settles each reply's usage with `governance` (the one /v1 uses).
+ */
 export async function openChatRuntime(
   settings: Settings,
   store: Store,
   gateway: Gateway,
+  governance: Governance,
 ): Promise<ChatRuntime> {
   if (settings.redisUrl) {
     log('REDIS_URL is set, but this version keeps runs in process: run a single replica.');
@@ -38,6 +43,7 @@ export async function openChatRuntime(
     db: store.db,
     bus,
     gateway,
+    governance,
     log,
     onSettled: async (run, outcome, signal) => {
       if (outcome.status === 'complete') {

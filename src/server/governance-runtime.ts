@@ -1,10 +1,12 @@
-// Builds the /v1 admission and metering from settings: counters in Redis when REDIS_URL is set
-// (limits hold across replicas), in process otherwise; the ledger on the store.
+// Builds the admission and metering of /v1 and the web chat from settings: counters in Redis when
+// REDIS_URL is set (limits hold across replicas), in process otherwise; the ledger, quotas and
+// model access rules on the store.
 import { MemoryCounters } from '../bus/counters.memory.js';
 import { RedisCounters } from '../bus/counters.redis.js';
 import type { Counters } from '../bus/counters.js';
 import type { Settings } from '../config/settings.js';
 import { Limiter } from '../governance/limiter.js';
+import { OrgPolicyCache } from '../governance/org-policy.js';
 import { UsageLedger } from '../governance/usage-ledger.js';
 import { scopeSpend } from '../governance/usage-summary.js';
 import type { Store } from '../store/create-database.js';
@@ -28,6 +30,7 @@ export async function openV1Governance(
     ledger: new UsageLedger(store.db, { log: options.log }),
     limiter,
     limits: settings.config.limits,
+    policies: new OrgPolicyCache(store.db),
     aliasOf: options.aliasOf,
     closeCounters: () => counters.close(),
     log: options.log,

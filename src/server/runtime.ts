@@ -85,7 +85,7 @@ export async function openRuntime(
       log,
     });
     opened.unshift(() => governance.close());
-    const chat = await openChatRuntime(settings, store, gateway);
+    const chat = await openChatRuntime(settings, store, gateway, governance.core);
     return {
       settings,
       store,

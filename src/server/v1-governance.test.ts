@@ -176,7 +176,7 @@ describe.each(targets)('V1Governance on $dialect', (target) => {
     const refused = await post(key, 'small');
     expect(refused.json().error).toMatchObject({
       code: 'budget_exceeded',
-      message: expect.stringMatching(/100 tokens per day \(UTC\)/),
+      message: 'This API key has used its daily budget of 100 tokens; it resets at midnight UTC.',
     });
     const now = new Date();
     const midnight = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + 1);

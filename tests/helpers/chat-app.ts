@@ -64,7 +64,8 @@ async function openApp(
 /** Opens a fresh database on `target` and the chat API over it. */
 export async function openChatTestApp(
   target: StoreTarget,
-  options: { modelFile?: string } = {},
+  /** `env` adds settings (REDIS_URL, …). */
+  options: { modelFile?: string; env?: NodeJS.ProcessEnv } = {},
 ): Promise<ChatTestApp> {
   const database = await target.createDatabase();
   const dataDir = database.options.databaseUrl
@@ -73,7 +74,7 @@ export async function openChatTestApp(
   const chat = await startFakeOpenAI([{ kind: 'reply', text: 'Bonjour, comment ça va ?' }]);
   const titles = await startFakeOpenAI([{ kind: 'reply', text: '"Greetings in French."' }]);
   const config = options.modelFile ? undefined : await writeConfig(dataDir, chat, titles);
-  const env = options.modelFile ? { SALON_MODEL: options.modelFile } : {};
+  const env = { ...options.env, ...(options.modelFile && { SALON_MODEL: options.modelFile }) };
   let opened = await openApp(database, dataDir, env, config);
   const testApp: ChatTestApp = {
     ...opened,

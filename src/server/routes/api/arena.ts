@@ -15,7 +15,12 @@ const voteBody = z.object({ outcome: z.enum(['a', 'b', 'tie', 'both_bad']) });
 
 /** POST /api/arena/battles, GET /api/arena/battles/:id, POST /api/arena/battles/:id/vote. */
 export function arenaRoutes(app: FastifyInstance, context: ServerContext): void {
-  const deps = { db: context.store.db, gateway: context.gateway, runs: context.runs };
+  const deps = {
+    db: context.store.db,
+    gateway: context.gateway,
+    governance: context.governance.core,
+    runs: context.runs,
+  };
 
   app.post('/api/arena/battles', async (request, reply) => {
     const user = requireUser(request);

@@ -24,7 +24,12 @@ const regeneration = z.object({ model });
 
 /** POST /api/conversations/:id/messages, /api/messages/:id/edit, /api/messages/:id/regenerate. */
 export function messageRoutes(app: FastifyInstance, context: ServerContext): void {
-  const deps: ChatDeps = { db: context.store.db, gateway: context.gateway, runs: context.runs };
+  const deps: ChatDeps = {
+    db: context.store.db,
+    gateway: context.gateway,
+    governance: context.governance.core,
+    runs: context.runs,
+  };
 
   app.post('/api/conversations/:id/messages', async (request, reply) => {
     const user = requireUser(request);

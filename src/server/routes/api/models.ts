@@ -25,12 +25,17 @@ export function modelRoutes(app: FastifyInstance, context: ServerContext): void 
   });
   app.addHook('onClose', async () => jobs.close());
 
+  // Only the models the user may use (the organisation's model access rules); the hint only
+  // when the server serves none at all.
   app.get('/api/models', async (request) => {
-    requireUser(request);
-    const models = context.gateway
-      .listModels()
-      .map((route) => ({ id: route.name, ...(route.aliasOf && { aliasOf: route.aliasOf }) }));
-    return { models, ...(models.length === 0 && { hint: noModelHint }) };
+    const user = requireUser(request);
+    const routes = context.gateway.listModels();
+    const allowed = await context.governance.core.allowedModels({ userId: user.id }, routes);
+    const models = allowed.map((route) => ({
+      id: route.name,
+      ...(route.aliasOf && { aliasOf: route.aliasOf }),
+    }));
+    return { models, ...(routes.length === 0 && { hint: noModelHint }) };
   });
 
   app.get('/api/models/catalog', async (request) => {
