@@ -11,6 +11,8 @@ import { sessionHooks } from '../api/session-hooks.js';
 import { authenticateAdminCaller, requireInstanceAdmin, requireOrgAdmin } from './admin-access.js';
 import { adminAuditRoutes } from './audit.js';
 import { adminKeyRoutes } from './keys.js';
+import { adminModelAccessRoutes } from './model-access.js';
+import { adminQuotaRoutes } from './quotas.js';
 import { adminScimTokenRoutes } from './scim-token.js';
 import { adminOrgRoutes } from './org.js';
 import { adminUsageRoutes } from './usage.js';
@@ -54,6 +56,8 @@ export async function adminRoutes(app: FastifyInstance, context: ServerContext):
   });
 
   adminKeyRoutes(app, context);
+  adminQuotaRoutes(app, context);
+  adminModelAccessRoutes(app, context);
   adminAuditRoutes(app, context);
   adminScimTokenRoutes(app, context);
   adminOrgRoutes(app, context);
