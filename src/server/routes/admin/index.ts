@@ -15,6 +15,7 @@ import { adminModelAccessRoutes } from './model-access.js';
 import { adminQuotaRoutes } from './quotas.js';
 import { adminScimTokenRoutes } from './scim-token.js';
 import { adminOrgRoutes } from './org.js';
+import { adminSsoRoutes } from './sso.js';
 import { adminUsageRoutes } from './usage.js';
 
 /** Registers every /api/admin route on `app` (an encapsulated scope). */
@@ -61,6 +62,7 @@ export async function adminRoutes(app: FastifyInstance, context: ServerContext):
   adminAuditRoutes(app, context);
   adminScimTokenRoutes(app, context);
   adminOrgRoutes(app, context);
+  adminSsoRoutes(app, context);
   adminUsageRoutes(app, context);
 
   app.post('/api/admin/reload', async (request) => {

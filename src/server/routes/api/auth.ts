@@ -5,10 +5,11 @@ import { authenticate } from '../../../identity/authenticate.js';
 import { getInstanceSettings } from '../../../identity/instance-settings.js';
 import { clearLoginAttempts, countLoginAttempt } from '../../../identity/login-limiter.js';
 import { dummyPasswordHash } from '../../../identity/password-hash.js';
+import { checkPasswordSignIn } from '../../../identity/oidc/sso-only.js';
 import { pruneExpired } from '../../../identity/prune-expired.js';
 import { createSession, revokeSession, revokeUserSessions } from '../../../identity/sessions.js';
 import { isSetupRequired, setupOwner } from '../../../identity/setup-owner.js';
-import { createUser, findUserByEmail, type User } from '../../../identity/users.js';
+import { createUser, defaultOrgId, findUserByEmail, type User } from '../../../identity/users.js';
 import { forbidden, unauthorized } from '../../../lib/errors.js';
 import { audit } from '../../audit.js';
 import type { ServerContext } from '../../context.js';
@@ -97,6 +98,8 @@ export function authRoutes(app: FastifyInstance, context: ServerContext): void {
       });
       throw unauthorized('Wrong email or password.', 'invalid_credentials');
     }
+    // Only once the password is proven, so the answer does not tell who is in such an organisation.
+    await checkPasswordSignIn(db, user);
     await clearLoginAttempts(db, email, request.ip);
     pruneExpired(db).catch((error: unknown) => request.log.warn({ err: error }, 'prune failed'));
     return startSession(request, reply, user, 'password');
@@ -107,6 +110,8 @@ export function authRoutes(app: FastifyInstance, context: ServerContext): void {
       throw forbidden('Sign-up is closed: ask an administrator for an account.', 'signup_disabled');
     }
     const { email, password } = parseBody(credentials, request.body);
+    // A password account would get round the default organisation's "SSO only".
+    await checkPasswordSignIn(db, { role: 'member', orgId: defaultOrgId });
     const user = await createUser(db, { email, password, role: 'member' });
     await audit(request, context, {
       actor: user,

@@ -17,6 +17,7 @@ import { providerRoutes } from './providers.js';
 import { runRoutes } from './runs.js';
 import { searchRoutes } from './search.js';
 import { sessionHooks } from './session-hooks.js';
+import { ssoRoutes } from './sso.js';
 import { settingsRoutes } from './settings.js';
 import { shareRoutes } from './shares.js';
 import { userRoutes } from './users.js';
@@ -29,6 +30,7 @@ export async function apiRoutes(app: FastifyInstance, context: ServerContext): P
   await app.register(fastifyCompress, { globalDecompression: false, encodings: ['br', 'gzip'] });
   await sessionHooks(app, context);
   authRoutes(app, context);
+  ssoRoutes(app, context);
   userRoutes(app, context);
   invitationRoutes(app, context);
   settingsRoutes(app, context);

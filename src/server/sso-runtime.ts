@@ -1,0 +1,42 @@
+// The server's single sign-on plumbing: one discovery cache per running app, whose requests to
+// identity providers go through the same guarded connection pool as the gateway's upstreams (no
+// link-local or cloud-metadata address, on every connection; redirects never followed), and the
+// redirect URI providers send browsers back to.
+import type { FastifyRequest } from 'fastify';
+import type { CustomFetch } from 'openid-client';
+import { fetch as undiciFetch } from 'undici';
+import { createUpstreamAgent } from '../gateway/types.js';
+import { OidcDiscovery } from '../identity/oidc/oidc-discovery.js';
+import type { ServerContext } from './context.js';
+import { cameOverHttps } from './routes/api/session-cookie.js';
+
+/** The callback's path; an identity provider must list `<public URL>` + this as a redirect URI. */
+export const ssoCallbackPath = '/api/auth/sso/callback';
+
+const discoveries = new WeakMap<Pick<ServerContext, 'settings'>, OidcDiscovery>();
+
+/** The discovery cache of the app running on `context`. */
+export function ssoDiscovery(context: Pick<ServerContext, 'settings'>): OidcDiscovery {
+  let discovery = discoveries.get(context);
+  if (!discovery) {
+    const agent = createUpstreamAgent({ connectTimeoutMs: 10_000 });
+    const guardedFetch: CustomFetch = (url, options) =>
+      undiciFetch(url, { ...options, dispatcher: agent } as never) as unknown as Promise<Response>;
+    discovery = new OidcDiscovery({ fetch: guardedFetch });
+    discoveries.set(context, discovery);
+  }
+  return discovery;
+}
+
+/**
+ * `${SALON_PUBLIC_URL}/api/auth/sso/callback`, or, without it, the URL the browser used to reach
+ * this request (scheme from the connection or X-Forwarded-Proto, host from the Host header).
+ */
+export function ssoRedirectUri(
+  settings: Pick<ServerContext['settings'], 'publicUrl'>,
+  request: FastifyRequest,
+): string {
+  if (settings.publicUrl) return settings.publicUrl + ssoCallbackPath;
+  const scheme = cameOverHttps(request) ? 'https' : 'http';
+  return `${scheme}://${request.host}${ssoCallbackPath}`;
+}
