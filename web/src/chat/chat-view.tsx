@@ -182,6 +182,7 @@ export function ChatView({
         <RunNotices
           reconnecting={chat.reconnecting}
           error={chat.actionError}
+          plain={chat.actionRefused}
           onDismiss={chat.dismissError}
         />
         <Composer

@@ -6,6 +6,8 @@ import { useI18n } from '../i18n/i18n.js';
 export function RunNotices(props: {
   reconnecting: boolean;
   error: string | undefined | null;
+  /** Show the error's message as it is, without "Something went wrong" (a quota refusal). */
+  plain?: boolean;
   onDismiss: () => void;
 }) {
   const { t } = useI18n();
@@ -18,7 +20,7 @@ export function RunNotices(props: {
       ) : null}
       {props.error ? (
         <p className="notice error" role="alert">
-          {t('errorGeneric', { message: props.error })}{' '}
+          {props.plain ? props.error : t('errorGeneric', { message: props.error })}{' '}
           <button type="button" className="link-button" onClick={props.onDismiss}>
             {t('close')}
           </button>

@@ -25,6 +25,12 @@ import {
 import { LiveTextBuffer } from './live-text.js';
 import { buildTree, latestLeaf, selectedPath } from './message-tree.js';
 
+/**
+ * Refusals by a quota or the organisation's model access rules (docs/quotas.md): the server's
+ * message names the quota and when it resets, and is shown as it is; nothing was stored.
+ */
+const refusalCodes = new Set(['budget_exceeded', 'rate_limit_exceeded', 'model_not_allowed']);
+
 /** Settings of a chat that does not exist yet. */
 export interface DraftSettings {
   model: string | null;
@@ -47,6 +53,8 @@ export function useChat(conversationId: string | null) {
   const [live, setLive] = useState<ReadonlyMap<string, string>>(new Map());
   const [reconnecting, setReconnecting] = useState(false);
   const [actionError, setActionError] = useState<string | undefined>();
+  /** The error is a quota or model access refusal: its message says it all. */
+  const [actionRefused, setActionRefused] = useState(false);
   const buffer = useMemo(() => new LiveTextBuffer(setLive), []);
   const follows = useRef(new Map<string, { runId: string; controller: AbortController }>());
   /** A conversation send() just created: the route follows it without a reload. */
@@ -239,10 +247,12 @@ export function useChat(conversationId: string | null) {
 
   const guard = useCallback(async <T>(action: () => Promise<T>): Promise<T | undefined> => {
     setActionError(undefined);
+    setActionRefused(false);
     try {
       return await action();
     } catch (error) {
       setActionError((error as Error).message);
+      setActionRefused(error instanceof ApiError && refusalCodes.has(error.code));
       return undefined;
     }
   }, []);
@@ -381,6 +391,7 @@ export function useChat(conversationId: string | null) {
     generating,
     reconnecting,
     actionError,
+    actionRefused,
     dismissError: () => setActionError(undefined),
     send,
     regenerate,
