@@ -4,9 +4,28 @@ import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openTestStore, storeTargets } from '../../tests/helpers/stores.js';
 import type { Store } from '../store/create-database.js';
-import { appendAudit, verifyAuditChain } from './audit-log.js';
+import { appendAudit, auditHash, genesisHash, verifyAuditChain } from './audit-log.js';
 
 const targets = await storeTargets('audit log');
+
+// Stored chains depend on this digest: a change to the hashed form breaks every existing log.
+it('hashes an event in a frozen format', () => {
+  const row = {
+    seq: 1,
+    id: 'audit_x',
+    created_at: '2025-01-01T00:00:00.000Z',
+    org_id: null,
+    actor_id: null,
+    actor_label: 'system',
+    action: 'gateway.reloaded',
+    target_type: null,
+    target_id: null,
+    ip: null,
+    details: '{"added":["a"]}',
+    prev_hash: genesisHash,
+  };
+  expect(auditHash(row)).toBe('a248c4c3488302996d39c87c7926d29c1273178a9dd5152e7e9866738e5aac90');
+});
 
 describe.each(targets)('audit log on $dialect', (target) => {
   let store: Store;
@@ -62,5 +81,14 @@ describe.each(targets)('audit log on $dialect', (target) => {
     expect(verification.problems).toEqual([
       expect.objectContaining({ problem: 'truncated', seq: 4 }),
     ]);
+  });
+
+  it('stops after maxProblems, across pages, with the next page already asked for', async () => {
+    for (let n = 0; n < 12; n++) await append(n);
+    await sql`update audit_events set ip = '198.51.100.1' where seq > 2`.execute(store.db);
+    const verification = await verifyAuditChain(store.db, { batchSize: 3, maxProblems: 4 });
+    expect(verification.ok).toBe(false);
+    expect(verification.problems.map((problem) => problem.seq)).toEqual([3, 4, 5, 6]);
+    expect(verification.checked).toBe(6);
   });
 });

@@ -6,7 +6,7 @@
 // Appending is `last + 1` inside a transaction that first locks the head row, so writers on
 // several replicas queue; should two still collide on seq, the primary key refuses one and it
 // retries on top of the other.
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { Kysely, Selectable, Transaction } from 'kysely';
 import { newId } from '../lib/ids.js';
 import { toTimestamp, type AuditEventsTable, type Database } from '../store/database.js';
@@ -51,7 +51,10 @@ export interface AuditEvent {
 
 type AuditRow = Selectable<AuditEventsTable>;
 
-/** The hash of a row given its predecessor's hash: SHA-256 over a fixed field order. */
+/**
+ * The hash of a row given its predecessor's hash: SHA-256 of `prev_hash`, a newline and the JSON
+ * array of the fields in a fixed order. The format is frozen: stored chains depend on it.
+ */
 export function auditHash(row: Omit<AuditRow, 'hash'>): string {
   const fields = [
     row.seq,
@@ -66,11 +69,9 @@ export function auditHash(row: Omit<AuditRow, 'hash'>): string {
     row.ip,
     row.details,
   ];
-  return createHash('sha256')
-    .update(row.prev_hash)
-    .update('\n')
-    .update(JSON.stringify(fields))
-    .digest('hex');
+  // One-shot `hash` over the joined string: the same digest as streaming the three parts into a
+  // Hash object, at half the cost per event, which is most of what verifying a long log costs.
+  return hash('sha256', `${row.prev_hash}\n${JSON.stringify(fields)}`);
 }
 
 /** Maps a stored row to its record. */
@@ -181,15 +182,21 @@ export async function verifyAuditChain(
   let checked = 0;
   let expectedSeq = 1;
   let prevHash = genesisHash;
-  for (;;) {
+  // Keyset pages in seq order; the next page is asked for before this one is hashed, so that on
+  // PostgreSQL the server reads it while this process hashes.
+  const page = (from: number) =>
     // eslint-disable-next-line salon/org-scoped-tables -- verification reads the whole chain
-    const rows = await db
+    db
       .selectFrom('audit_events')
       .selectAll()
-      .where('seq', '>=', expectedSeq)
+      .where('seq', '>=', from)
       .orderBy('seq')
       .limit(batchSize)
       .execute();
+  let next: ReturnType<typeof page> | undefined = page(1);
+  while (next) {
+    const rows: AuditRow[] = await next;
+    next = rows.length < batchSize ? undefined : page(Number(rows[rows.length - 1]!.seq) + 1);
     for (const row of rows) {
       const seq = Number(row.seq);
       if (seq !== expectedSeq) {
@@ -215,9 +222,11 @@ export async function verifyAuditChain(
       prevHash = row.hash;
       expectedSeq = seq + 1;
       checked++;
-      if (problems.length >= maxProblems) return { ok: false, checked, problems };
+      if (problems.length >= maxProblems) {
+        await next?.catch(() => undefined); // not left to reject unobserved
+        return { ok: false, checked, problems };
+      }
     }
-    if (rows.length < batchSize) break;
   }
   const head = await db
     .selectFrom('settings')
@@ -225,8 +234,8 @@ export async function verifyAuditChain(
     .where('key', '=', headKey)
     .executeTakeFirst();
   if (head && head.value !== '{}') {
-    const { seq, hash } = JSON.parse(head.value) as { seq: number; hash: string };
-    if (seq >= expectedSeq || (seq === expectedSeq - 1 && hash !== prevHash)) {
+    const { seq, hash: headHash } = JSON.parse(head.value) as { seq: number; hash: string };
+    if (seq >= expectedSeq || (seq === expectedSeq - 1 && headHash !== prevHash)) {
       problems.push({
         seq: expectedSeq,
         problem: 'truncated',
