@@ -1,0 +1,213 @@
+// bench/audit: how long `verifyAuditChain` (what `salon audit verify` runs) takes over a log of
+// 1,000,000 events, per dialect, against a plain read of the same rows in the same pages.
+//
+//   npm run bench:audit [-- --events N --dialects sqlite,postgres --rounds N --batch-size N --json]
+//
+// Each dialect gets a fresh database (a temp dir; a throwaway Postgres schema, dropped after),
+// seeded with a valid chain. The baseline and verification then run `--rounds` times each,
+// alternating, so that a busy neighbour slows both alike; the best pass of each is reported.
+// Goal: verification under 10 s per dialect.
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { sql } from 'kysely';
+import { verifyAuditChain } from '../../src/governance/audit-log.js';
+import { openDatabase, type Store } from '../../src/store/create-database.js';
+import type { DialectName } from '../../src/store/store-dialect.js';
+import { createTestSchema, postgresUnavailableReason } from '../../tests/helpers/postgres.js';
+import { loadAverage, machine, type Machine } from '../machine.js';
+import { readWholeLog } from './baseline.js';
+import { parseAuditBenchOptions, type AuditBenchOptions } from './options.js';
+import { seedAuditLog } from './seed.js';
+
+const goalSeconds = 10;
+// verifyAuditChain's default page; the baseline reads with the same one unless told otherwise.
+const defaultBatchSize = 5_000;
+
+const log = (line: string) => console.error(line);
+
+/** Everything measured on one database. */
+interface DialectReport {
+  dialect: DialectName;
+  events: number;
+  seed: { seconds: number; eventsPerSecond: number };
+  /** Best pass of each, in seconds. */
+  baselineSeconds: number;
+  verifySeconds: number;
+  verifyEventsPerSecond: number;
+  /** Verification over the plain read: what hashing and checking add. */
+  ratio: number;
+  goalMet: boolean;
+  allPasses: { baseline: number[]; verify: number[] };
+}
+
+interface AuditBenchReport {
+  date: string;
+  machine: Machine;
+  load: { before: number; after: number };
+  command: string;
+  batchSize: number;
+  goalSeconds: number;
+  dialects: DialectReport[];
+  skipped: string[];
+}
+
+async function openFreshStore(
+  dialect: DialectName,
+): Promise<{ store: Store; drop(): Promise<void> }> {
+  if (dialect === 'sqlite') {
+    const dataDir = await mkdtemp(path.join(os.tmpdir(), 'salon-bench-audit-'));
+    const store = await openDatabase({ dataDir });
+    return { store, drop: () => rm(dataDir, { recursive: true, force: true }) };
+  }
+  const schema = await createTestSchema();
+  const store = await openDatabase({ databaseUrl: schema.url, dataDir: '/nonexistent' });
+  return { store, drop: schema.drop };
+}
+
+async function seconds(work: () => Promise<unknown>): Promise<number> {
+  const startedAt = performance.now();
+  await work();
+  return (performance.now() - startedAt) / 1000;
+}
+
+async function benchDialect(
+  dialect: DialectName,
+  options: AuditBenchOptions,
+  batchSize: number,
+): Promise<DialectReport> {
+  const { store, drop } = await openFreshStore(dialect);
+  try {
+    log(`${dialect}: writing ${options.events.toLocaleString('en')} chained events…`);
+    const seedSeconds = await seedAuditLog(store.db, options.events);
+    // What autovacuum would have done by the time a log holds this many events.
+    if (dialect === 'postgres') await sql`vacuum analyze audit_events`.execute(store.db);
+    log(`${dialect}: written in ${seedSeconds.toFixed(1)} s; timing reads and verification…`);
+    const passes = { baseline: [] as number[], verify: [] as number[] };
+    for (let round = 0; round < options.rounds; round++) {
+      const baseline = async () => {
+        let rows = 0;
+        passes.baseline.push(
+          await seconds(async () => (rows = await readWholeLog(store.db, batchSize))),
+        );
+        if (rows !== options.events) throw new Error(`baseline read ${rows} rows`);
+      };
+      const verify = async () => {
+        let checked = 0;
+        passes.verify.push(
+          await seconds(async () => {
+            const result = await verifyAuditChain(store.db, { batchSize });
+            if (!result.ok)
+              throw new Error(`the seeded chain is broken: ${result.problems[0]?.message}`);
+            checked = result.checked;
+          }),
+        );
+        if (checked !== options.events) throw new Error(`verification checked ${checked} events`);
+      };
+      if (round % 2) {
+        await verify();
+        await baseline();
+      } else {
+        await baseline();
+        await verify();
+      }
+      log(
+        `${dialect}: round ${round + 1}: read ${passes.baseline.at(-1)!.toFixed(2)} s, ` +
+          `verify ${passes.verify.at(-1)!.toFixed(2)} s`,
+      );
+    }
+    const baselineSeconds = Math.min(...passes.baseline);
+    const verifySeconds = Math.min(...passes.verify);
+    return {
+      dialect,
+      events: options.events,
+      seed: {
+        seconds: round2(seedSeconds),
+        eventsPerSecond: Math.round(options.events / seedSeconds),
+      },
+      baselineSeconds: round2(baselineSeconds),
+      verifySeconds: round2(verifySeconds),
+      verifyEventsPerSecond: Math.round(options.events / verifySeconds),
+      ratio: round2(verifySeconds / baselineSeconds),
+      goalMet: verifySeconds < goalSeconds,
+      allPasses: {
+        baseline: passes.baseline.map(round2),
+        verify: passes.verify.map(round2),
+      },
+    };
+  } finally {
+    await store.close();
+    await drop();
+  }
+}
+
+const round2 = (value: number) => Math.round(value * 100) / 100;
+
+function formatReport(report: AuditBenchReport): string {
+  const lines = [
+    `bench/audit — ${report.date}`,
+    `machine: ${report.machine.cpus} × ${report.machine.cpuModel}, ${report.machine.platform}, Node ${report.machine.node}; ` +
+      `load ${report.load.before} → ${report.load.after}`,
+    `command: ${report.command}; pages of ${report.batchSize} rows; goal: verify < ${report.goalSeconds} s`,
+    '',
+    'dialect   events      write s  write ev/s   read s  verify s  verify ev/s  verify/read  goal',
+  ];
+  for (const d of report.dialects) {
+    lines.push(
+      [
+        d.dialect.padEnd(8),
+        d.events.toLocaleString('en').padStart(10),
+        d.seed.seconds.toFixed(1).padStart(8),
+        d.seed.eventsPerSecond.toLocaleString('en').padStart(11),
+        d.baselineSeconds.toFixed(2).padStart(8),
+        d.verifySeconds.toFixed(2).padStart(9),
+        d.verifyEventsPerSecond.toLocaleString('en').padStart(12),
+        `${d.ratio.toFixed(2)}×`.padStart(12),
+        d.goalMet ? '  met' : '  MISSED',
+      ].join(' '),
+    );
+  }
+  for (const reason of report.skipped) lines.push(`SKIPPED ${reason}`);
+  return lines.join('\n');
+}
+
+async function main(): Promise<void> {
+  let options: AuditBenchOptions;
+  try {
+    options = parseAuditBenchOptions(process.argv.slice(2));
+  } catch (error) {
+    console.error(error instanceof Error ? error.message : error);
+    process.exitCode = 2;
+    return;
+  }
+  const skipped: string[] = [];
+  let dialects = options.dialects;
+  if (dialects.includes('postgres')) {
+    const reason = await postgresUnavailableReason();
+    if (reason) {
+      log(`\n*** SKIPPED postgres: ${reason} (set SALON_TEST_DATABASE_URL) ***\n`);
+      skipped.push(`postgres: ${reason}`);
+      dialects = dialects.filter((dialect) => dialect !== 'postgres');
+    }
+  }
+  const batchSize = options.batchSize ?? defaultBatchSize;
+  const loadBefore = loadAverage();
+  const reports: DialectReport[] = [];
+  for (const dialect of dialects) reports.push(await benchDialect(dialect, options, batchSize));
+  const report: AuditBenchReport = {
+    date: new Date().toISOString(),
+    machine: machine(),
+    load: { before: loadBefore, after: loadAverage() },
+    command: [
+      'npm run bench:audit',
+      ...(process.argv.length > 2 ? ['--', ...process.argv.slice(2)] : []),
+    ].join(' '),
+    batchSize,
+    goalSeconds,
+    dialects: reports,
+    skipped,
+  };
+  console.log(options.json ? JSON.stringify(report, null, 2) : formatReport(report));
+}
+
+await main();
