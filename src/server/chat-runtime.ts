@@ -2,6 +2,7 @@
 // reply), and the start-up sweep that marks runs a previous process left `streaming`.
 import type { RunBus } from '../bus/bus.js';
 import { MemoryBus } from '../bus/memory.js';
+import { RedisBus } from '../bus/redis.js';
 import { markInterruptedRuns } from '../chat/interrupted-runs.js';
 import { RunManager } from '../chat/run-manager.js';
 import { generateTitle } from '../chat/titles.js';
@@ -32,10 +33,9 @@ export async function openChatRuntime(
   gateway: Gateway,
   governance: Governance,
 ): Promise<ChatRuntime> {
-  if (settings.redisUrl) {
-    log('REDIS_URL is set, but this version keeps runs in process: run a single replica.');
-  }
-  const bus = new MemoryBus();
+  const bus: RunBus = settings.redisUrl
+    ? await RedisBus.connect(settings.redisUrl, { log })
+    : new MemoryBus();
   const interrupted = await markInterruptedRuns(store.db);
   if (interrupted)
     log(`marked ${interrupted} unfinished repl${interrupted === 1 ? 'y' : 'ies'} as interrupted`);
