@@ -1,6 +1,6 @@
 // Builds the Fastify app from its parts. It never listens: `salon serve` does, tests use
 // inject() or listen on port 0.
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type RouteOptions } from 'fastify';
 import type { ServerContext } from './context.js';
 import { installErrorHandler } from './error-handler.js';
 import { adminRoutes } from './routes/admin/index.js';
@@ -16,6 +16,8 @@ export interface AppOptions {
   logger?: boolean | object;
   /** Close open keep-alive connections on `close()` (tests that restart the app). */
   forceCloseConnections?: boolean;
+  /** Called for every route as it is registered (the authorization matrix test lists them). */
+  onRoute?: (route: RouteOptions) => void;
 }
 
 /** The whole HTTP surface over an already opened store and gateway. */
@@ -31,6 +33,7 @@ export async function buildApp(
     ...(options.forceCloseConnections && { forceCloseConnections: true }),
   });
   installErrorHandler(app, context.settings.bodyLimit);
+  if (options.onRoute) app.addHook('onRoute', options.onRoute);
   app.addHook('onRequest', async (request, reply) => {
     const startedAt = performance.now();
     reply.raw.once('close', () => {

@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { resolveSettings } from '../../src/config/settings.js';
-import { buildApp } from '../../src/server/app.js';
+import { buildApp, type AppOptions } from '../../src/server/app.js';
 import { openRuntime } from '../../src/server/runtime.js';
 import type { StoreTarget } from './stores.js';
 
@@ -19,7 +19,10 @@ export interface ApiTestApp {
 }
 
 /** Opens a fresh database on `target` and the API over it. */
-export async function openApiTestApp(target: StoreTarget): Promise<ApiTestApp> {
+export async function openApiTestApp(
+  target: StoreTarget,
+  options: AppOptions = {},
+): Promise<ApiTestApp> {
   const database = await target.createDatabase();
   const { databaseUrl } = database.options;
   // SQLite lives in the data dir; with PostgreSQL the data dir holds only models.
@@ -28,7 +31,7 @@ export async function openApiTestApp(target: StoreTarget): Promise<ApiTestApp> {
     : database.options.dataDir;
   const settings = resolveSettings({ dataDir }, databaseUrl ? { DATABASE_URL: databaseUrl } : {});
   const runtime = await openRuntime(settings);
-  const app = await buildApp(runtime);
+  const app = await buildApp(runtime, options);
   await app.ready();
   return {
     app,

@@ -12,7 +12,7 @@ import { PullJobs, type PullJob, type PullJobState } from '../../model-pull-jobs
 import { modelsDir } from '../../runtime.js';
 import { noModelHint } from '../v1/models.js';
 import { parseBody } from '../../../lib/parse-body.js';
-import { requireRole, requireUser } from './session-hooks.js';
+import { requireInstanceAdminUser, requireUser } from './session-hooks.js';
 
 const pullBody = z.object({ id: z.string().min(1).max(200) });
 
@@ -39,7 +39,7 @@ export function modelRoutes(app: FastifyInstance, context: ServerContext): void 
   });
 
   app.get('/api/models/catalog', async (request) => {
-    requireRole(request, 'owner', 'admin');
+    requireInstanceAdminUser(request);
     const present = new Set(
       (await listLocalModels(directory)).map((model) => path.basename(model.path)),
     );
@@ -54,7 +54,7 @@ export function modelRoutes(app: FastifyInstance, context: ServerContext): void 
   });
 
   app.post('/api/models/pull', async (request, reply) => {
-    requireRole(request, 'owner', 'admin');
+    requireInstanceAdminUser(request);
     const { id } = parseBody(pullBody, request.body);
     const job = jobs.start(id);
     await audit(request, context, {
@@ -68,7 +68,7 @@ export function modelRoutes(app: FastifyInstance, context: ServerContext): void 
   });
 
   app.get<{ Params: { jobId: string } }>('/api/models/pull/:jobId', async (request, reply) => {
-    requireRole(request, 'owner', 'admin');
+    requireInstanceAdminUser(request);
     const job = jobs.get(request.params.jobId);
     if (!job) throw notFound('No such download (finished ones are kept 10 minutes).');
     reply.hijack();
