@@ -1,9 +1,11 @@
 // The screens before a session: first-run setup (create the owner), sign-in and sign-up.
-// The sign-in form's names are a contract: "Email", "Password", "Sign in".
+// The sign-in form's names are a contract: "Email", "Password", "Sign in". Single sign-on
+// links sit below the form (sso-sign-in.tsx).
 import { useId, useState } from 'react';
 import type { FormEvent } from 'react';
 import { useI18n } from '../i18n/i18n.js';
 import { useSession } from './session.js';
+import { SsoSignIn } from './sso-sign-in.js';
 
 type Mode = 'setup' | 'signin' | 'signup';
 
@@ -23,6 +25,7 @@ export function AuthScreen() {
           <img src="/favicon.svg" alt="" width="40" height="40" />
         </div>
         <AuthForm key={mode} mode={mode} />
+        {mode === 'signin' ? <SsoSignIn /> : null}
         {mode !== 'setup' && state?.signupEnabled ? (
           <SwitchMode mode={mode} onSwitch={() => setWantsSignup(mode === 'signin')} />
         ) : null}

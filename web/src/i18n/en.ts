@@ -24,6 +24,19 @@ export const en = {
   noAccount: 'No account yet?',
   haveAccount: 'Already have an account?',
   passwordHelp: 'At least 8 characters.',
+  ssoTitle: 'Sign in with single sign-on',
+  ssoErrorGeneric: 'Single sign-on did not work. Try again, or ask your administrator.',
+  ssoErrorNotConfigured: 'This organisation no longer offers single sign-on.',
+  ssoErrorProvider: 'Your identity provider could not complete the sign-in. Try again later.',
+  ssoErrorExchange:
+    "Your identity provider's answer could not be verified (it may have expired). Try again.",
+  ssoErrorEmailMissing:
+    'Your identity provider did not share your email address, which Salon needs.',
+  ssoErrorEmailUnverified: 'Your identity provider has not verified your email address.',
+  ssoErrorEmailInvalid: 'Your identity provider sent an email address Salon cannot use.',
+  ssoErrorOtherOrg:
+    'Your email address already has an account in another organisation: single sign-on cannot use it here.',
+  ssoErrorDisabled: 'This account is disabled.',
 
   newChat: 'New chat',
   search: 'Search',

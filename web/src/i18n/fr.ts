@@ -25,6 +25,21 @@ export const fr: Record<MessageKey, string> = {
   noAccount: 'Pas encore de compte ?',
   haveAccount: 'Déjà un compte ?',
   passwordHelp: 'Au moins 8 caractères.',
+  ssoTitle: 'Se connecter avec l’authentification unique',
+  ssoErrorGeneric:
+    'L’authentification unique a échoué. Réessayez ou contactez votre administrateur.',
+  ssoErrorNotConfigured: 'Cette organisation ne propose plus l’authentification unique.',
+  ssoErrorProvider:
+    'Votre fournisseur d’identité n’a pas pu terminer la connexion. Réessayez plus tard.',
+  ssoErrorExchange:
+    'La réponse de votre fournisseur d’identité n’a pas pu être vérifiée (elle a peut-être expiré). Réessayez.',
+  ssoErrorEmailMissing:
+    'Votre fournisseur d’identité n’a pas transmis votre adresse e-mail, nécessaire à Salon.',
+  ssoErrorEmailUnverified: 'Votre fournisseur d’identité n’a pas vérifié votre adresse e-mail.',
+  ssoErrorEmailInvalid: 'Votre fournisseur d’identité a transmis une adresse e-mail inutilisable.',
+  ssoErrorOtherOrg:
+    'Votre adresse e-mail a déjà un compte dans une autre organisation : l’authentification unique ne peut pas l’utiliser ici.',
+  ssoErrorDisabled: 'Ce compte est désactivé.',
 
   newChat: 'Nouvelle discussion',
   search: 'Rechercher',
