@@ -19,7 +19,7 @@ import {
 } from '../../src/governance/usage-analytics.js';
 import { UsageLedger, type UsageRecord } from '../../src/governance/usage-ledger.js';
 import { addDays, type UsageRange } from '../../src/governance/usage-range.js';
-import { usageReport } from '../../src/governance/usage-report.js';
+import { orgUsageReport } from '../../src/governance/org-usage-report.js';
 import { OrgScope } from '../../src/identity/org-scope.js';
 import { openDatabase, type Store } from '../../src/store/create-database.js';
 import type { Database } from '../../src/store/database.js';
@@ -117,8 +117,8 @@ async function timeQueries(store: Store, options: UsageBenchOptions): Promise<Qu
           ],
       ),
       ['series by model', () => usageSeriesByModel(scope, range)],
-      ['whole report, by day', () => usageReport(scope, range, 'day')],
-      ['whole report, by user', () => usageReport(scope, range, 'user')],
+      ['whole report, by day', () => orgUsageReport(scope, range, 'day')],
+      ['whole report, by user', () => orgUsageReport(scope, range, 'user')],
     ];
     for (const [query, work, baseline] of queries) {
       const rollup = await timeRuns(options.runs, work);

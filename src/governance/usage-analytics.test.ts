@@ -12,7 +12,7 @@ import {
   type UsageFigures,
 } from './usage-analytics.js';
 import { usageNames } from './usage-names.js';
-import { usageReport } from './usage-report.js';
+import { orgUsageReport } from './org-usage-report.js';
 
 const targets = await storeTargets('usage analytics');
 
@@ -105,12 +105,12 @@ describe.each(targets)('usage analytics on $dialect', (target) => {
   });
 
   it('names the teams and users of the report, and shows nothing of another organisation', async () => {
-    const byTeam = await usageReport(scope, fixtureRange, 'team');
+    const byTeam = await orgUsageReport(scope, fixtureRange, 'team');
     expect(byTeam.names.teams).toEqual({
       [fixture.teams.research]: 'Research',
       [fixture.teams.sales]: 'Sales, "EMEA"',
     });
-    const byUser = await usageReport(scope, fixtureRange, 'user');
+    const byUser = await orgUsageReport(scope, fixtureRange, 'user');
     expect(byUser.names.users[fixture.users[0].id]).toEqual({
       email: fixture.users[0].email,
       displayName: 'Ada',
@@ -118,7 +118,7 @@ describe.each(targets)('usage analytics on $dialect', (target) => {
     expect(byUser.rows.map((row) => row.key)).not.toContain(fixture.stranger.id);
 
     const other = new OrgScope(store.db, fixture.otherOrgId);
-    const theirs = await usageReport(other, fixtureRange, 'user');
+    const theirs = await orgUsageReport(other, fixtureRange, 'user');
     expect(theirs.totals).toMatchObject({ requests: 1, promptTokens: 1000, activeUsers: 1 });
     expect(theirs.rows.map((row) => row.key)).toEqual([fixture.stranger.id]);
     // Their scope cannot name this organisation's users, even when asked by id.

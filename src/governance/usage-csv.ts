@@ -2,7 +2,7 @@
 // group's id and name first, then the same figures as the JSON report, in snake_case.
 import { csvTable, type CsvValue } from '../lib/csv.js';
 import type { UsageBreakdownRow } from './usage-analytics.js';
-import type { UsageReport } from './usage-report.js';
+import type { OrgUsageReport } from './org-usage-report.js';
 
 const figureColumns = [
   'requests',
@@ -39,7 +39,7 @@ function figures(row: UsageBreakdownRow): Record<(typeof figureColumns)[number],
 }
 
 /** The report's breakdown as CSV text (header row first, CRLF line ends). */
-export function usageCsv(report: UsageReport): string {
+export function usageCsv(report: OrgUsageReport): string {
   const columns = [...keyColumns[report.groupBy], ...figureColumns];
   const rows = report.rows.map((row) => {
     const user = row.key === null ? undefined : report.names.users[row.key];

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { usageGroupBys } from '../../../governance/usage-analytics.js';
 import { usageCsv } from '../../../governance/usage-csv.js';
 import { parseUsageRange } from '../../../governance/usage-range.js';
-import { usageReport, type UsageReport } from '../../../governance/usage-report.js';
+import { orgUsageReport, type OrgUsageReport } from '../../../governance/org-usage-report.js';
 import { parseBody } from '../../../lib/parse-body.js';
 import { audit } from '../../audit.js';
 import type { ServerContext } from '../../context.js';
@@ -29,7 +29,7 @@ interface ModelName {
 /** Registers /api/admin/usage and /api/admin/usage.csv. */
 export function adminUsageRoutes(app: FastifyInstance, context: ServerContext): void {
   // The models a report mentions, described by the gateway's current catalogue.
-  const modelNames = (report: UsageReport): Record<string, ModelName> => {
+  const modelNames = (report: OrgUsageReport): Record<string, ModelName> => {
     const routes = new Map(context.gateway.listModels().map((route) => [route.name, route]));
     const models = new Set(report.series?.models.map((series) => series.model));
     if (report.groupBy === 'model') for (const row of report.rows) models.add(row.key ?? '');
@@ -45,7 +45,7 @@ export function adminUsageRoutes(app: FastifyInstance, context: ServerContext): 
     const caller = requireOrgAdmin(request);
     const query = parseBody(usageQuery, request.query ?? {});
     const range = parseUsageRange(query);
-    const report = await usageReport(caller.scope, range, query.groupBy);
+    const report = await orgUsageReport(caller.scope, range, query.groupBy);
     reply.header('cache-control', 'no-store');
     if (!csv && query.format === 'json') {
       return { ...report, names: { ...report.names, models: modelNames(report) } };

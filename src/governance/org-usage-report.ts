@@ -14,7 +14,7 @@ import { usageNames, type UsageNames } from './usage-names.js';
 import type { UsageRange } from './usage-range.js';
 
 /** A usage report over whole UTC days `[from, to)`. */
-export interface UsageReport extends UsageRange {
+export interface OrgUsageReport extends UsageRange {
   groupBy: UsageGroupBy;
   totals: UsageFigures;
   rows: UsageBreakdownRow[];
@@ -24,11 +24,11 @@ export interface UsageReport extends UsageRange {
 }
 
 /** Builds the report; its queries run side by side, all on the rollup. */
-export async function usageReport(
+export async function orgUsageReport(
   scope: OrgScope,
   range: UsageRange,
   groupBy: UsageGroupBy,
-): Promise<UsageReport> {
+): Promise<OrgUsageReport> {
   const [totals, rows, series] = await Promise.all([
     usageTotals(scope, range),
     usageBreakdown(scope, range, groupBy),
