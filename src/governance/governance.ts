@@ -245,9 +245,10 @@ export class Governance {
     }
     const { policy, standing } = resolved;
     if (!policy) return undefined;
-    // A key without a user is the organisation's own, like its admins (docs/quotas.md).
+    // A key without a user is the organisation's own, like its admins (docs/quotas.md); a user
+    // the store no longer knows gets a member's rights, never more.
     const caller = {
-      role: standing?.role ?? null,
+      role: standing?.role ?? (resolved.userId ? 'member' : null),
       teamIds: standing?.teams.map((t) => t.id) ?? [],
     };
     if (modelOpenTo(policy.modelAccess, caller, model, aliasOf)) return undefined;
