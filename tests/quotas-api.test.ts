@@ -329,6 +329,18 @@ describe.each(targets)('quotas and model access on $dialect', (target) => {
       expect(await v1Models(ada)).toEqual(['chat', 'small']);
       expect(await webModels(outsider)).toEqual(['chat', 'small']);
 
+      // Joining Research through the teams API opens it to Bob at once (the cache is invalidated).
+      const joined = await h.call(
+        admin,
+        'PUT',
+        `/api/admin/teams/${research.id}/members/${bob.user.id}`,
+        { role: 'member' },
+      );
+      expect(joined.statusCode, joined.body).toBe(200);
+      expect(await webModels(bob)).toEqual(['chat', 'small']);
+      await h.call(admin, 'DELETE', `/api/admin/teams/${research.id}/members/${bob.user.id}`);
+      expect(await webModels(bob)).toEqual(['small']);
+
       // An empty list opens it to everyone again.
       await h.call(admin, 'PUT', '/api/admin/model-access/chat', { teamIds: [] });
       expect(await webModels(bob)).toEqual(['chat', 'small']);
