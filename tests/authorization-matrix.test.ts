@@ -168,6 +168,35 @@ const rows: Row[] = [
     alphaId: false,
     call: () => ({ url: '/api/admin/org', payload: { retentionDays: null } }),
   },
+  // Single sign-on settings: always the caller's own organisation's.
+  {
+    method: 'GET',
+    route: '/api/admin/sso',
+    level: 'org',
+    alphaId: false,
+    call: () => ({ url: '/api/admin/sso' }),
+  },
+  {
+    method: 'PUT',
+    route: '/api/admin/sso',
+    level: 'org',
+    alphaId: false,
+    // Nothing listens on port 9: an allowed caller gets 400 sso_discovery_failed at once.
+    allowed: notRefused,
+    call: () => ({
+      url: '/api/admin/sso',
+      payload: { issuer: 'http://127.0.0.1:9', clientId: 'salon' },
+    }),
+  },
+  {
+    method: 'DELETE',
+    route: '/api/admin/sso',
+    level: 'org',
+    alphaId: false,
+    // 404 when the organisation has none.
+    allowed: notRefused,
+    call: () => ({ url: '/api/admin/sso' }),
+  },
   {
     method: 'GET',
     route: '/api/admin/models',
