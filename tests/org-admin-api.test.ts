@@ -194,6 +194,22 @@ describe.each(targets)('organisation admin API on $dialect', (target) => {
     error(await call(member, 'POST', '/api/admin/invitations', {}), 403);
   });
 
+  it('refuses a password account by invitation in an organisation that is SSO only', async () => {
+    const made = ok<{ token: string }>(
+      await call(admin, 'POST', '/api/admin/invitations', {}),
+      201,
+    );
+    ok(await call(admin, 'PATCH', '/api/admin/org', { ssoOnly: true }));
+    const body = { email: 'sso.person@example.com', password: 'a long password' };
+    error(
+      await call(null, 'POST', `/api/invitations/${made.token}/accept`, body),
+      403,
+      'sso_required',
+    );
+    ok(await call(admin, 'PATCH', '/api/admin/org', { ssoOnly: false }));
+    ok(await call(null, 'POST', `/api/invitations/${made.token}/accept`, body), 201);
+  });
+
   it('lets only instance admins list and create organisations', async () => {
     error(await call(otherAdmin, 'GET', '/api/admin/orgs'), 403, 'insufficient_role');
     const created = ok<{ org: { id: string }; owner: { role: string } }>(

@@ -4,7 +4,7 @@
 // the transaction that creates the account.
 import { hash } from 'node:crypto';
 import type { Kysely, Selectable } from 'kysely';
-import { badRequest, notFound, SalonError } from '../lib/errors.js';
+import { badRequest, forbidden, notFound, SalonError } from '../lib/errors.js';
 import { newId, randomToken } from '../lib/ids.js';
 import { toTimestamp, type Database, type InvitationsTable } from '../store/database.js';
 import { OrgScope } from './org-scope.js';
@@ -143,7 +143,7 @@ async function findByToken(db: Kysely<Database>, token: string) {
     .selectFrom('invitations')
     .innerJoin('orgs', 'orgs.id', 'invitations.org_id')
     .selectAll('invitations')
-    .select('orgs.name as org_name')
+    .select(['orgs.name as org_name', 'orgs.sso_only'])
     .where('invitations.token_hash', '=', hashToken(token))
     .executeTakeFirst();
 }
@@ -187,6 +187,14 @@ export async function acceptInvitation(
   if (!found) throw notFound('This invitation link is not valid.', 'invitation_not_found');
   const status = statusOf(found);
   if (status !== 'pending') throw unusable(status);
+  // Such an organisation's members exist only through its identity provider, which creates
+  // their accounts at their first single sign-on.
+  if (found.sso_only === 1) {
+    throw forbidden(
+      'This organisation signs in only through single sign-on: use "Sign in with single sign-on".',
+      'sso_required',
+    );
+  }
   const email = normalizeEmail(input.email);
   if (found.email && found.email !== email) {
     throw badRequest('This invitation is for another email address.', 'email', 'email_mismatch');
