@@ -23,8 +23,9 @@ const roleHeadings: Record<Message['role'], string> = {
   system: 'System',
 };
 
-// Only letters, digits and dashes: the name goes into a Content-Disposition header.
-function fileStem(title: string): string {
+/** A file name for a conversation, without extension: only letters, digits and dashes (it goes
+ * into a Content-Disposition header). */
+export function fileStem(title: string): string {
   const stem = title
     .normalize('NFKD')
     .replace(/[^\w\s-]/g, '')
@@ -47,6 +48,12 @@ export function toMarkdown(conversation: Conversation, branch: readonly Message[
   return `${parts.join('\n\n')}\n`;
 }
 
+/** Messages as JSON, without their run ids (internal to the server). */
+export function toJson(conversation: Conversation, messages: readonly Message[]): string {
+  const exported = messages.map((message) => ({ ...message, runId: undefined }));
+  return `${JSON.stringify({ conversation, messages: exported }, null, 2)}\n`;
+}
+
 /** The conversation's selected branch as a file; 404 when not the user's. */
 export async function exportConversation(
   db: Kysely<Database>,
@@ -61,11 +68,10 @@ export async function exportConversation(
   );
   const stem = fileStem(conversation.title);
   if (format === 'json') {
-    const messages = branch.map((message) => ({ ...message, runId: undefined }));
     return {
       filename: `${stem}.json`,
       contentType: 'application/json; charset=utf-8',
-      body: `${JSON.stringify({ conversation, messages }, null, 2)}\n`,
+      body: toJson(conversation, branch),
     };
   }
   return {

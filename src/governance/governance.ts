@@ -216,6 +216,11 @@ export class Governance {
     this.#limits = limits;
   }
 
+  /** Writes the usage ledger's queued rows now (erasure anonymises the user's rows right after). */
+  flushUsage(): Promise<void> {
+    return this.#ledger.flush();
+  }
+
   /** Waits for counter updates, writes the ledger's queue and closes the counters. */
   async close(): Promise<void> {
     await Promise.allSettled([...this.#settling]);

@@ -45,6 +45,15 @@ async function changeableUser(
   return target;
 }
 
+/** The account `actor` may delete; 404, or 403 naming why not (for checks ahead of a deletion). */
+export function deletableUser(
+  db: Kysely<Database>,
+  actor: AccountActor,
+  targetId: string,
+): Promise<User> {
+  return changeableUser(db, actor, targetId, 'delete');
+}
+
 async function apiKeyIds(db: Kysely<Database>, userId: string): Promise<string[]> {
   const rows = await db.selectFrom('api_keys').select('id').where('user_id', '=', userId).execute();
   return rows.map((row) => row.id);
@@ -72,6 +81,12 @@ export async function changeUserRole(
   return { ...target, role, updatedAt };
 }
 
+/** What a caller adds to a deletion (GDPR erasure clears more than the cascades reach). */
+export interface DeleteUserOptions {
+  /** Runs in the deleting transaction, after the checks and before the account's row goes. */
+  beforeDelete?(trx: Kysely<Database>, target: User): Promise<void>;
+}
+
 /**
  * Deletes an account with everything it owns: sessions and API keys (which stop working at
  * once here, within 5 s on other replicas), conversations, folders, shares and feedback.
@@ -80,10 +95,12 @@ export async function deleteUser(
   db: Kysely<Database>,
   actor: AccountActor,
   targetId: string,
+  options: DeleteUserOptions = {},
 ): Promise<void> {
   const keys = await db.transaction().execute(async (trx) => {
     const target = await changeableUser(trx, actor, targetId, 'delete');
     const ids = await apiKeyIds(trx, target.id);
+    await options.beforeDelete?.(trx, target);
     // Cut the parent links first: cascading along a long chain of messages nests one trigger
     // per message, and SQLite stops at 1,000 levels (as deleteConversation does).
     await trx

@@ -10,6 +10,7 @@ import { reloadGateway } from '../../reload-gateway.js';
 import { sessionHooks } from '../api/session-hooks.js';
 import { authenticateAdminCaller, requireInstanceAdmin, requireOrgAdmin } from './admin-access.js';
 import { adminAuditRoutes } from './audit.js';
+import { adminEraseUserRoutes } from './erase-user.js';
 import { adminKeyRoutes } from './keys.js';
 import { adminModelAccessRoutes } from './model-access.js';
 import { adminQuotaRoutes } from './quotas.js';
@@ -57,6 +58,7 @@ export async function adminRoutes(app: FastifyInstance, context: ServerContext):
   });
 
   adminKeyRoutes(app, context);
+  adminEraseUserRoutes(app, context);
   adminQuotaRoutes(app, context);
   adminModelAccessRoutes(app, context);
   adminAuditRoutes(app, context);

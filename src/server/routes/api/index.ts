@@ -11,6 +11,7 @@ import { feedbackRoutes } from './feedback.js';
 import { folderRoutes } from './folders.js';
 import { invitationRoutes } from './invitations.js';
 import { leaderboardRoutes } from './leaderboard.js';
+import { meExportRoutes } from './me-export.js';
 import { messageRoutes } from './messages.js';
 import { modelRoutes } from './models.js';
 import { providerRoutes } from './providers.js';
@@ -43,6 +44,7 @@ export async function apiRoutes(app: FastifyInstance, context: ServerContext): P
   searchRoutes(app, context);
   shareRoutes(app, context);
   exportRoutes(app, context);
+  meExportRoutes(app, context);
   folderRoutes(app, context);
   arenaRoutes(app, context);
   leaderboardRoutes(app, context);
