@@ -34,11 +34,17 @@ interface DialectReport {
   /** Best pass of each, in seconds. */
   baselineSeconds: number;
   verifySeconds: number;
+  /**
+   * This process's CPU seconds (user + system) in the best verification pass: what the pass
+   * would take on an idle core with SQLite, whatever the neighbours were doing.
+   */
+  verifyCpuSeconds: number;
+  baselineCpuSeconds: number;
   verifyEventsPerSecond: number;
   /** Verification over the plain read: what hashing and checking add. */
   ratio: number;
   goalMet: boolean;
-  allPasses: { baseline: number[]; verify: number[] };
+  allPasses: { baseline: Pass[]; verify: Pass[] };
 }
 
 interface AuditBenchReport {
@@ -65,11 +71,29 @@ async function openFreshStore(
   return { store, drop: schema.drop };
 }
 
-async function seconds(work: () => Promise<unknown>): Promise<number> {
+/** One timed pass: wall-clock and this process's CPU seconds. */
+interface Pass {
+  seconds: number;
+  cpuSeconds: number;
+}
+
+async function timed(work: () => Promise<unknown>): Promise<Pass> {
+  const cpuBefore = process.cpuUsage();
   const startedAt = performance.now();
   await work();
-  return (performance.now() - startedAt) / 1000;
+  const cpu = process.cpuUsage(cpuBefore);
+  return {
+    seconds: (performance.now() - startedAt) / 1000,
+    cpuSeconds: (cpu.user + cpu.system) / 1e6,
+  };
 }
+
+const best = (passes: Pass[]) =>
+  passes.reduce((fastest, pass) => (pass.seconds < fastest.seconds ? pass : fastest));
+const rounded = (pass: Pass): Pass => ({
+  seconds: round2(pass.seconds),
+  cpuSeconds: round2(pass.cpuSeconds),
+});
 
 async function benchDialect(
   dialect: DialectName,
@@ -83,19 +107,19 @@ async function benchDialect(
     // What autovacuum would have done by the time a log holds this many events.
     if (dialect === 'postgres') await sql`vacuum analyze audit_events`.execute(store.db);
     log(`${dialect}: written in ${seedSeconds.toFixed(1)} s; timing reads and verification…`);
-    const passes = { baseline: [] as number[], verify: [] as number[] };
+    const passes = { baseline: [] as Pass[], verify: [] as Pass[] };
     for (let round = 0; round < options.rounds; round++) {
       const baseline = async () => {
         let rows = 0;
         passes.baseline.push(
-          await seconds(async () => (rows = await readWholeLog(store.db, batchSize))),
+          await timed(async () => (rows = await readWholeLog(store.db, batchSize))),
         );
         if (rows !== options.events) throw new Error(`baseline read ${rows} rows`);
       };
       const verify = async () => {
         let checked = 0;
         passes.verify.push(
-          await seconds(async () => {
+          await timed(async () => {
             const result = await verifyAuditChain(store.db, { batchSize });
             if (!result.ok)
               throw new Error(`the seeded chain is broken: ${result.problems[0]?.message}`);
@@ -112,12 +136,14 @@ async function benchDialect(
         await verify();
       }
       log(
-        `${dialect}: round ${round + 1}: read ${passes.baseline.at(-1)!.toFixed(2)} s, ` +
-          `verify ${passes.verify.at(-1)!.toFixed(2)} s`,
+        `${dialect}: round ${round + 1}: read ${passes.baseline.at(-1)!.seconds.toFixed(2)} s, ` +
+          `verify ${passes.verify.at(-1)!.seconds.toFixed(2)} s`,
       );
     }
-    const baselineSeconds = Math.min(...passes.baseline);
-    const verifySeconds = Math.min(...passes.verify);
+    const baseline = best(passes.baseline);
+    const verify = best(passes.verify);
+    const baselineSeconds = baseline.seconds;
+    const verifySeconds = verify.seconds;
     return {
       dialect,
       events: options.events,
@@ -127,12 +153,14 @@ async function benchDialect(
       },
       baselineSeconds: round2(baselineSeconds),
       verifySeconds: round2(verifySeconds),
+      verifyCpuSeconds: round2(verify.cpuSeconds),
+      baselineCpuSeconds: round2(baseline.cpuSeconds),
       verifyEventsPerSecond: Math.round(options.events / verifySeconds),
       ratio: round2(verifySeconds / baselineSeconds),
       goalMet: verifySeconds < goalSeconds,
       allPasses: {
-        baseline: passes.baseline.map(round2),
-        verify: passes.verify.map(round2),
+        baseline: passes.baseline.map(rounded),
+        verify: passes.verify.map(rounded),
       },
     };
   } finally {
@@ -150,7 +178,7 @@ function formatReport(report: AuditBenchReport): string {
       `load ${report.load.before} → ${report.load.after}`,
     `command: ${report.command}; pages of ${report.batchSize} rows; goal: verify < ${report.goalSeconds} s`,
     '',
-    'dialect   events      write s  write ev/s   read s  verify s  verify ev/s  verify/read  goal',
+    'dialect   events      write s  write ev/s   read s (cpu)   verify s (cpu)  verify ev/s  verify/read  goal',
   ];
   for (const d of report.dialects) {
     lines.push(
@@ -159,8 +187,8 @@ function formatReport(report: AuditBenchReport): string {
         d.events.toLocaleString('en').padStart(10),
         d.seed.seconds.toFixed(1).padStart(8),
         d.seed.eventsPerSecond.toLocaleString('en').padStart(11),
-        d.baselineSeconds.toFixed(2).padStart(8),
-        d.verifySeconds.toFixed(2).padStart(9),
+        `${d.baselineSeconds.toFixed(2)} (${d.baselineCpuSeconds.toFixed(1)})`.padStart(14),
+        `${d.verifySeconds.toFixed(2)} (${d.verifyCpuSeconds.toFixed(1)})`.padStart(15),
         d.verifyEventsPerSecond.toLocaleString('en').padStart(12),
         `${d.ratio.toFixed(2)}×`.padStart(12),
         d.goalMet ? '  met' : '  MISSED',
