@@ -61,6 +61,8 @@ export interface Conversation {
   createdAt: string;
   updatedAt: string;
   lastActivityAt: string;
+  /** Never listed or searched; deleted by the server once idle. */
+  temporary?: boolean;
 }
 
 /** One of the user's working share links (GET /api/shares). */

@@ -15,6 +15,7 @@ import type { MessageActions } from './message-item.js';
 import { ModelPicker } from './model-picker.js';
 import { RunNotices } from './run-notices.js';
 import { SystemPromptPanel } from './system-prompt-panel.js';
+import { TemporaryChatToggle } from './temporary-chat-toggle.js';
 import { useChat } from './use-chat.js';
 import type { DraftSettings } from './use-chat.js';
 
@@ -34,7 +35,11 @@ export function ChatView({
   const chat = useChat(conversationId);
   const { models } = useModels();
   const conversations = useConversations();
-  const [draft, setDraft] = useState<DraftSettings>({ model: null, systemPrompt: '' });
+  const [draft, setDraft] = useState<DraftSettings>({
+    model: null,
+    systemPrompt: '',
+    temporary: false,
+  });
   const [editingPrompt, setEditingPrompt] = useState(false);
   const [sharing, setSharing] = useState(false);
 
@@ -165,7 +170,15 @@ export function ChatView({
           </div>
         ) : empty ? (
           <div className="empty-chat">
-            <p className="greeting">{t('emptyChat')}</p>
+            <div>
+              <p className="greeting">{t('emptyChat')}</p>
+              {conversation ? null : (
+                <TemporaryChatToggle
+                  checked={draft.temporary === true}
+                  onChange={(temporary) => setDraft((previous) => ({ ...previous, temporary }))}
+                />
+              )}
+            </div>
           </div>
         ) : (
           <MessageList
@@ -189,7 +202,7 @@ export function ChatView({
           ref={composerRef}
           generating={chat.generating}
           disabled={noModels || chat.status === 'loading' || chat.status === 'not-found' || !model}
-          onSend={(text) => chat.send(text, { model, systemPrompt })}
+          onSend={(text) => chat.send(text, { model, systemPrompt, temporary: draft.temporary })}
           onStop={() => void chat.stop()}
         />
       </div>

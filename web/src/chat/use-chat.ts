@@ -35,6 +35,8 @@ const refusalCodes = new Set(['budget_exceeded', 'rate_limit_exceeded', 'model_n
 export interface DraftSettings {
   model: string | null;
   systemPrompt: string;
+  /** A temporary chat: never listed or searched, deleted by the server once idle. */
+  temporary?: boolean;
 }
 
 /** What a finish reason means for the message. */
@@ -268,11 +270,12 @@ export function useChat(conversationId: string | null) {
             body: {
               ...(draft.model ? { model: draft.model } : {}),
               ...(draft.systemPrompt.trim() ? { systemPrompt: draft.systemPrompt } : {}),
+              ...(draft.temporary ? { temporary: true } : {}),
             },
           });
           createdId.current = conversation.id;
           setState({ status: 'ready', conversation, messages: [] });
-          conversations.upsert(conversation);
+          if (!conversation.temporary) conversations.upsert(conversation);
           navigate({ name: 'chat', id: conversation.id, messageId: null });
         }
         const parentId = state.conversation ? (path[path.length - 1]?.id ?? null) : null;
@@ -284,7 +287,9 @@ export function useChat(conversationId: string | null) {
           },
         );
         addRun(answer);
-        conversations.upsert({ ...conversation, lastActivityAt: new Date().toISOString() });
+        if (!conversation.temporary) {
+          conversations.upsert({ ...conversation, lastActivityAt: new Date().toISOString() });
+        }
         return true;
       });
       return done === true;

@@ -105,6 +105,9 @@ export const en = {
   replyFailed: 'The reply failed: {message}',
   reconnecting: 'Connection lost, reconnecting…',
   emptyChat: 'How can I help?',
+  temporaryChat: 'Temporary chat',
+  temporaryChatNote:
+    'This chat won’t be saved: it stays out of your history and search, and is deleted once idle.',
   you: 'You',
   assistant: 'Assistant',
   messages: 'Messages',

@@ -108,6 +108,9 @@ export const fr: Record<MessageKey, string> = {
   replyFailed: 'La réponse a échoué : {message}',
   reconnecting: 'Connexion perdue, reconnexion…',
   emptyChat: 'Comment puis-je vous aider ?',
+  temporaryChat: 'Discussion temporaire',
+  temporaryChatNote:
+    'Cette discussion ne sera pas enregistrée : ni historique ni recherche, et elle est supprimée après une période d’inactivité.',
   you: 'Vous',
   assistant: 'Assistant',
   messages: 'Messages',
