@@ -1,5 +1,7 @@
-// The app: the public share page, or the session gate (setup / sign-in) and the chat shell.
+// The app: the public share and invitation pages, or the session gate (setup / sign-in) and the
+// chat shell (chat, arena, leaderboard, admin console).
 import { useCallback, useEffect, useRef, useState } from 'react';
+import { LazyAdminConsole } from './admin/lazy-admin-console.js';
 import { LazyArena } from './arena/lazy-arena.js';
 import { AuthScreen } from './auth/auth-screen.js';
 import { useSession } from './auth/session.js';
@@ -8,6 +10,7 @@ import type { ComposerHandle } from './chat/composer.js';
 import { ConversationsProvider } from './data/conversations.js';
 import { ModelsProvider } from './data/models.js';
 import { useI18n } from './i18n/i18n.js';
+import { LazyInvitePage } from './invite/lazy-invite-page.js';
 import { LazyLeaderboard } from './leaderboard/lazy-leaderboard.js';
 import { navigate, useRoute } from './lib/router.js';
 import { useTheme } from './lib/theme.js';
@@ -22,6 +25,7 @@ export function App() {
   const route = useRoute();
   useTheme();
   if (route.name === 'share') return <SharePage shareId={route.id} />;
+  if (route.name === 'invite') return <LazyInvitePage token={route.token} />;
   return <SessionGate />;
 }
 
@@ -136,6 +140,8 @@ function Shell() {
           />
         ) : route.name === 'leaderboard' ? (
           <LazyLeaderboard onOpenSidebar={() => setSidebarOpen(true)} />
+        ) : route.name === 'admin' ? (
+          <LazyAdminConsole section={route.section} onOpenSidebar={() => setSidebarOpen(true)} />
         ) : (
           <ChatView
             conversationId={chatId}

@@ -192,6 +192,7 @@ export const en = {
   accountDeleted: 'Account {email} deleted.',
 
   arena: 'Arena',
+  adminConsole: 'Admin console',
   leaderboard: 'Leaderboard',
   arenaIntro:
     'Ask anything: two anonymous models answer side by side. Vote for the better answer to see which models they were.',

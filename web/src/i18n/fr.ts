@@ -196,6 +196,7 @@ export const fr: Record<MessageKey, string> = {
   accountDeleted: 'Compte {email} supprimé.',
 
   arena: 'Arène',
+  adminConsole: 'Console d’administration',
   leaderboard: 'Classement',
   arenaIntro:
     'Posez une question : deux modèles anonymes répondent côte à côte. Votez pour la meilleure réponse pour découvrir quels modèles c’étaient.',

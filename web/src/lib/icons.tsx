@@ -26,6 +26,7 @@ const paths = {
   archive: 'M3 5h18v4H3zM5 9v10h14V9M10 13h4',
   arena: 'M12 3v17M7 20h10M5 7h14M5 7l-3 7h6zM19 7l-3 7h6z',
   trophy: 'M8 4h8v5a4 4 0 0 1-8 0zM8 6H5a3 3 0 0 0 3 4M16 6h3a3 3 0 0 1-3 4M12 13v4M8 20h8',
+  shield: 'M12 3l8 3v6c0 5-3.5 8-8 9-4.5-1-8-4-8-9V6z',
 } as const;
 
 /** An icon name. */

@@ -1,5 +1,6 @@
 // The SPA's routes and how a location maps to one. Free of React: the entry chunk (main.tsx's
-// early requests) uses it before React has loaded.
+// early requests) uses it before React has loaded. The admin console's and invitations' paths
+// are parsed by console-routes.ts instead, in the app's chunk: the entry never needs them.
 
 /** Where the app is. */
 export type Route =
@@ -7,7 +8,9 @@ export type Route =
   | { name: 'chat'; id: string; messageId: string | null }
   | { name: 'share'; id: string }
   | { name: 'arena'; battleId: string | null }
-  | { name: 'leaderboard' };
+  | { name: 'leaderboard' }
+  | { name: 'admin'; section: string | null }
+  | { name: 'invite'; token: string };
 
 /** Parses a location into a route. */
 export function parseRoute(pathname: string, search: string): Route {

@@ -1,5 +1,7 @@
-// A tiny router over the History API: /, /c/:id, /s/:id, /arena and /leaderboard.
+// A tiny router over the History API: /, /c/:id, /s/:id, /arena, /leaderboard, /admin and
+// /invite/:token.
 import { useSyncExternalStore } from 'react';
+import { consoleRouteUrl, parseConsoleRoute } from './console-routes.js';
 import { parseRoute, type Route } from './route.js';
 
 export { parseRoute, type Route } from './route.js';
@@ -17,7 +19,7 @@ export function routeUrl(route: Route): string {
     return route.battleId ? `/arena?b=${encodeURIComponent(route.battleId)}` : '/arena';
   }
   if (route.name === 'leaderboard') return '/leaderboard';
-  return '/';
+  return consoleRouteUrl(route) ?? '/';
 }
 
 /** Goes to a route, adding a history entry unless replace is set. */
@@ -45,7 +47,8 @@ function snapshot(): Route {
   const key = location.pathname + location.search;
   if (key !== cachedKey) {
     cachedKey = key;
-    cachedRoute = parseRoute(location.pathname, location.search);
+    cachedRoute =
+      parseConsoleRoute(location.pathname) ?? parseRoute(location.pathname, location.search);
   }
   return cachedRoute;
 }

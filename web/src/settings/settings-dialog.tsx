@@ -1,5 +1,5 @@
 // Settings: account (sign out, sign out everywhere), the user's shared links, language, theme,
-// shortcuts, and for owners and admins the accounts (roles, deletion, creation, the sign-up
+// shortcuts, and for owners and admins a link to the admin console, the accounts (roles, deletion, creation, the sign-up
 // switch) and providers.
 import { useId, useState } from 'react';
 import { isAdmin, useSession } from '../auth/session.js';
@@ -7,6 +7,7 @@ import { useI18n } from '../i18n/i18n.js';
 import type { Language } from '../i18n/i18n.js';
 import { Dialog } from '../lib/dialog.js';
 import { LazyProvidersPanel } from '../providers/lazy-providers-panel.js';
+import { navigate } from '../lib/router.js';
 import { useTheme } from '../lib/theme.js';
 import type { ThemeSetting } from '../lib/theme.js';
 import { AccountsSection } from './accounts-section.js';
@@ -24,6 +25,19 @@ export function SettingsDialog({ onClose }: { onClose(): void }) {
       <ShortcutsSection />
       {isAdmin(state?.user) ? (
         <>
+          <p className="settings-section">
+            <a
+              href="/admin"
+              onClick={(event) => {
+                if (event.ctrlKey || event.metaKey || event.shiftKey || event.button !== 0) return;
+                event.preventDefault();
+                onClose();
+                navigate({ name: 'admin', section: null });
+              }}
+            >
+              {t('adminConsole')}
+            </a>
+          </p>
           <AccountsSection />
           <ProvidersSection />
         </>

@@ -2,6 +2,7 @@
 // Yesterday, Previous 7 days, Older), archived chats and settings.
 import { useId, useState } from 'react';
 import type { Conversation, Folder } from '../api/types.js';
+import { isAdmin, useSession } from '../auth/session.js';
 import { useConversations } from '../data/conversations.js';
 import { useI18n } from '../i18n/i18n.js';
 import type { MessageKey } from '../i18n/en.js';
@@ -34,6 +35,7 @@ export function Sidebar({
   const { t } = useI18n();
   const list = useConversations();
   const theme = useTheme();
+  const admin = isAdmin(useSession().state?.user);
   const [error, setError] = useState<string | undefined>();
   const [creatingFolder, setCreatingFolder] = useState(false);
   const shortcut = navigator.platform.startsWith('Mac') ? '⌘' : 'Ctrl+';
@@ -97,6 +99,9 @@ export function Sidebar({
         </button>
         <PageLink route="arena" icon="arena" label={t('arena')} onOpen={onClose} />
         <PageLink route="leaderboard" icon="trophy" label={t('leaderboard')} onOpen={onClose} />
+        {admin ? (
+          <PageLink route="admin" icon="shield" label={t('adminConsole')} onOpen={onClose} />
+        ) : null}
       </div>
       <nav className="conversation-nav" aria-label={t('conversations')}>
         {error ? (
@@ -180,8 +185,8 @@ function PageLink({
   label,
   onOpen,
 }: {
-  route: 'arena' | 'leaderboard';
-  icon: 'arena' | 'trophy';
+  route: 'arena' | 'leaderboard' | 'admin';
+  icon: 'arena' | 'trophy' | 'shield';
   label: string;
   onOpen(): void;
 }) {
@@ -194,7 +199,13 @@ function PageLink({
       onClick={(event) => {
         if (event.ctrlKey || event.metaKey || event.shiftKey || event.button !== 0) return;
         event.preventDefault();
-        navigate(route === 'arena' ? { name: route, battleId: null } : { name: route });
+        navigate(
+          route === 'arena'
+            ? { name: route, battleId: null }
+            : route === 'admin'
+              ? { name: route, section: null }
+              : { name: route },
+        );
         onOpen();
       }}
     >
