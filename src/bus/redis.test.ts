@@ -192,6 +192,30 @@ describe.runIf(available)('RedisBus across replicas', () => {
       await proxy.close();
     }
   });
+  it('waits out a short outage; past commandTimeoutMs it rejects, and still stores in order', async () => {
+    const proxy = await startProxy(new URL(redisTestUrl));
+    const bus = await connect({ commandTimeoutMs: 1_000 }, proxy.url);
+    try {
+      const runId = newRunId();
+      await proxy.cut(300);
+      expect(await bus.append(runId, delta('through a blip'))).toBe(1);
+      await proxy.cut(2_500);
+      await expect(bus.append(runId, delta('late'))).rejects.toThrow(/timed out/);
+      // Queued, not dropped: once Redis is back it is stored, before what comes next.
+      await expect
+        .poll(async () => (await bus.read(runId, 0)).length, { timeout: 10_000, interval: 100 })
+        .toBe(2);
+      expect(await bus.append(runId, finish)).toBe(3);
+      expect((await bus.read(runId, 0)).map((event) => event.data.text ?? event.type)).toEqual([
+        'through a blip',
+        'late',
+        'finish',
+      ]);
+    } finally {
+      await bus.close();
+      await proxy.close();
+    }
+  });
 });
 
 describe('RedisBus.connect', () => {

@@ -26,6 +26,11 @@ export interface RedisBusOptions extends RunBusOptions {
    * exceed the longest run, since it counts from the run's first event.
    */
   orphanTtlMs?: number;
+  /**
+   * Longest wait for Redis, in ms (default 10 s): past it a call rejects, but the command stays
+   * queued and still runs, in order, once Redis is back.
+   */
+  commandTimeoutMs?: number;
   /** Told about connection trouble (at most once per outage and connection). */
   log?: (message: string) => void;
 }
@@ -63,9 +68,13 @@ export class RedisBus implements RunBus {
   /** Connects to `url`; rejects with a message naming the (redacted) URL when Redis is unreachable. */
   static async connect(url: string, options: RedisBusOptions = {}): Promise<RedisBus> {
     const log = options.log ?? (() => undefined);
-    const commands = connection(url, 'commands', log);
+    const commandTimeout = options.commandTimeoutMs ?? 10_000;
+    const commands = connection(url, 'commands', log, { commandTimeout });
     // Resubscribing is ours to do (see #resume): ioredis would only announce `ready` before it.
-    const subscriber = connection(url, 'subscriber', log, { autoResubscribe: false });
+    const subscriber = connection(url, 'subscriber', log, {
+      commandTimeout,
+      autoResubscribe: false,
+    });
     try {
       await Promise.all([commands.connect(), subscriber.connect()]);
     } catch (error) {
@@ -253,9 +262,16 @@ function connection(
   url: string,
   role: string,
   log: (message: string) => void,
-  options: { autoResubscribe?: boolean } = {},
+  options: { commandTimeout: number; autoResubscribe?: boolean },
 ): Redis {
-  const redis = new Redis(url, { lazyConnect: true, connectTimeout: 3_000, ...options });
+  const redis = new Redis(url, {
+    lazyConnect: true,
+    connectTimeout: 3_000,
+    // While Redis is unreachable, commands wait in order for it, never dropped: a run's events
+    // all reach its log, its last one included. Callers stop waiting after commandTimeout.
+    maxRetriesPerRequest: null,
+    ...options,
+  });
   let reported = false;
   redis.on('error', (error: Error) => {
     if (reported) return;
