@@ -36,6 +36,18 @@ export function Field({
   );
 }
 
+/**
+ * A table's box, scrolling sideways when the table is wider than the screen: focusable and
+ * named, so that keyboard users can scroll it too.
+ */
+export function TableWrap({ label, children }: { label: string; children: ReactNode }) {
+  return (
+    <div className="table-wrap" role="region" aria-label={label} tabIndex={0}>
+      {children}
+    </div>
+  );
+}
+
 /** The server's message in an alert; nothing without one. */
 export function ErrorAlert({ message }: { message: string | undefined }) {
   if (!message) return null;

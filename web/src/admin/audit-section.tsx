@@ -5,7 +5,7 @@ import { useEffect, useState } from 'react';
 import type { FormEvent } from 'react';
 import { api } from '../api/client.js';
 import { useI18n } from '../i18n/i18n.js';
-import { ErrorAlert, formatTime, Field } from './admin-parts.js';
+import { ErrorAlert, formatTime, Field, TableWrap } from './admin-parts.js';
 import type { SectionProps } from './admin-sections.js';
 import { useAdminText } from './admin-text.js';
 import type { AuditEvent, AuditPage } from './admin-types.js';
@@ -115,7 +115,7 @@ export function AuditSection(_props: SectionProps) {
       <ErrorAlert message={error} />
       {events && events.length === 0 ? <p className="muted">{t('noEvents')}</p> : null}
       {events && events.length > 0 ? (
-        <div className="table-wrap">
+        <TableWrap label={t('auditCaption')}>
           <table className="admin-table audit-table">
             <caption className="visually-hidden">{t('auditCaption')}</caption>
             <thead>
@@ -150,7 +150,7 @@ export function AuditSection(_props: SectionProps) {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableWrap>
       ) : null}
       {nextBefore !== null ? (
         <button type="button" disabled={busy} onClick={() => void load(nextBefore)}>

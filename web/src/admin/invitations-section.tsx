@@ -4,7 +4,15 @@ import { useState } from 'react';
 import type { FormEvent } from 'react';
 import { api } from '../api/client.js';
 import { useI18n } from '../i18n/i18n.js';
-import { ConfirmDialog, ErrorAlert, formatTime, Notice, SecretOnce, Field } from './admin-parts.js';
+import {
+  ConfirmDialog,
+  ErrorAlert,
+  formatTime,
+  Notice,
+  SecretOnce,
+  Field,
+  TableWrap,
+} from './admin-parts.js';
 import type { SectionProps } from './admin-sections.js';
 import { useAdminText, type AdminKey } from './admin-text.js';
 import type { DataList, Invitation, InvitationStatus, TeamSummary } from './admin-types.js';
@@ -118,7 +126,7 @@ export function InvitationsSection(_props: SectionProps) {
         <p className="muted">{t('noInvitations')}</p>
       ) : null}
       {invitations.data && invitations.data.data.length > 0 ? (
-        <div className="table-wrap">
+        <TableWrap label={t('invitationsCaption')}>
           <table className="admin-table">
             <caption className="visually-hidden">{t('invitationsCaption')}</caption>
             <thead>
@@ -159,7 +167,7 @@ export function InvitationsSection(_props: SectionProps) {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableWrap>
       ) : null}
       {revoking ? (
         <ConfirmDialog

@@ -13,6 +13,7 @@ import {
   Notice,
   SecretOnce,
   Field,
+  TableWrap,
 } from './admin-parts.js';
 import type { SectionProps } from './admin-sections.js';
 import { useAdminText } from './admin-text.js';
@@ -162,7 +163,7 @@ export function KeysSection(_props: SectionProps) {
       {created ? <SecretOnce label={t('newKey')} value={created} copyLabel={t('copyKey')} /> : null}
       {keys.data && keys.data.data.length === 0 ? <p className="muted">{t('noKeys')}</p> : null}
       {keys.data && keys.data.data.length > 0 ? (
-        <div className="table-wrap">
+        <TableWrap label={t('keysCaption')}>
           <table className="admin-table">
             <caption className="visually-hidden">{t('keysCaption')}</caption>
             <thead>
@@ -211,7 +212,7 @@ export function KeysSection(_props: SectionProps) {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableWrap>
       ) : null}
       {revoking ? (
         <ConfirmDialog

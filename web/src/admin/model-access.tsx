@@ -3,7 +3,7 @@
 import { useEffect, useState } from 'react';
 import { api } from '../api/client.js';
 import { useI18n } from '../i18n/i18n.js';
-import { ErrorAlert, Notice } from './admin-parts.js';
+import { ErrorAlert, Notice, TableWrap } from './admin-parts.js';
 import { useAdminText } from './admin-text.js';
 import type { DataList, TeamSummary } from './admin-types.js';
 import { useAdminAction, useAdminData } from './use-admin-data.js';
@@ -60,7 +60,7 @@ export function ModelAccess({ teams }: { teams: TeamSummary[] | undefined }) {
       <ErrorAlert message={access.error ?? action.error} />
       <Notice message={action.notice} />
       {access.data && teams ? (
-        <div className="table-wrap">
+        <TableWrap label={t('modelAccessCaption')}>
           <table className="admin-table">
             <caption>{t('modelAccessCaption')}</caption>
             <thead>
@@ -109,7 +109,7 @@ export function ModelAccess({ teams }: { teams: TeamSummary[] | undefined }) {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableWrap>
       ) : null}
     </>
   );

@@ -5,7 +5,7 @@ import type { FormEvent } from 'react';
 import { api } from '../api/client.js';
 import type { User } from '../api/types.js';
 import { useI18n } from '../i18n/i18n.js';
-import { ErrorAlert, formatTime, Notice, Field } from './admin-parts.js';
+import { ErrorAlert, formatTime, Notice, Field, TableWrap } from './admin-parts.js';
 import type { SectionProps } from './admin-sections.js';
 import { useAdminText } from './admin-text.js';
 import type { DataList, Org } from './admin-types.js';
@@ -122,7 +122,7 @@ function OrgList({ saved }: { saved: Org | undefined }) {
       <ErrorAlert message={orgs.error ?? action.error} />
       <Notice message={action.notice} />
       {orgs.data ? (
-        <div className="table-wrap">
+        <TableWrap label={t('orgsCaption')}>
           <table className="admin-table">
             <caption className="visually-hidden">{t('orgsCaption')}</caption>
             <thead>
@@ -152,7 +152,7 @@ function OrgList({ saved }: { saved: Org | undefined }) {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableWrap>
       ) : null}
       <form className="admin-form" onSubmit={create}>
         <h4>{t('createOrgTitle')}</h4>

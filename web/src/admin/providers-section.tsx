@@ -4,7 +4,7 @@
 import { useEffect, useId } from 'react';
 import { api } from '../api/client.js';
 import { useI18n } from '../i18n/i18n.js';
-import { ErrorAlert, formatNumber, formatTime, Notice } from './admin-parts.js';
+import { ErrorAlert, formatNumber, formatTime, Notice, TableWrap } from './admin-parts.js';
 import type { SectionProps } from './admin-sections.js';
 import { useAdminText, type AdminKey } from './admin-text.js';
 import type { AdminModel, AdminProvider, DataList, TargetHealth } from './admin-types.js';
@@ -61,7 +61,7 @@ export function ProvidersSection(_props: SectionProps) {
 
       <h3 id={providersId}>{t('providersTitle')}</h3>
       {providers.data ? (
-        <div className="table-wrap">
+        <TableWrap label={t('providersTitle')}>
           <table className="admin-table" aria-labelledby={providersId}>
             <thead>
               <tr>
@@ -88,12 +88,12 @@ export function ProvidersSection(_props: SectionProps) {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableWrap>
       ) : null}
 
       <h3 id={modelsId}>{t('modelsTitle')}</h3>
       {models.data ? (
-        <div className="table-wrap">
+        <TableWrap label={t('modelsTitle')}>
           <table className="admin-table" aria-labelledby={modelsId}>
             <thead>
               <tr>
@@ -122,7 +122,7 @@ export function ProvidersSection(_props: SectionProps) {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableWrap>
       ) : null}
 
       <h3 id={targetsId}>{t('targetsTitle')}</h3>
@@ -130,7 +130,7 @@ export function ProvidersSection(_props: SectionProps) {
         <p className="muted">{t('noTargets')}</p>
       ) : null}
       {targets.data && targets.data.data.length > 0 ? (
-        <div className="table-wrap">
+        <TableWrap label={t('targetsCaption', { seconds: refreshSeconds })}>
           <table className="admin-table numeric">
             <caption>{t('targetsCaption', { seconds: refreshSeconds })}</caption>
             <thead>
@@ -164,7 +164,7 @@ export function ProvidersSection(_props: SectionProps) {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableWrap>
       ) : null}
     </>
   );

@@ -6,7 +6,14 @@ import type { FormEvent } from 'react';
 import { api } from '../api/client.js';
 import type { User } from '../api/types.js';
 import { useI18n } from '../i18n/i18n.js';
-import { ConfirmDialog, ErrorAlert, formatNumber, Notice, Field } from './admin-parts.js';
+import {
+  ConfirmDialog,
+  ErrorAlert,
+  formatNumber,
+  Notice,
+  Field,
+  TableWrap,
+} from './admin-parts.js';
 import type { SectionProps } from './admin-sections.js';
 import { useAdminText, type AdminKey } from './admin-text.js';
 import type { DataList, TeamSummary } from './admin-types.js';
@@ -166,7 +173,7 @@ export function QuotasSection(_props: SectionProps) {
         <p className="muted">{t('noQuotas')}</p>
       ) : null}
       {quotas.data && quotas.data.data.length > 0 ? (
-        <div className="table-wrap">
+        <TableWrap label={t('quotasCaption')}>
           <table className="admin-table">
             <caption className="visually-hidden">{t('quotasCaption')}</caption>
             <thead>
@@ -202,7 +209,7 @@ export function QuotasSection(_props: SectionProps) {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableWrap>
       ) : null}
       <ModelAccess teams={teams.data?.data} />
       {deleting ? (

@@ -3,7 +3,7 @@ import { useState } from 'react';
 import type { FormEvent } from 'react';
 import { api } from '../api/client.js';
 import { useI18n } from '../i18n/i18n.js';
-import { ConfirmDialog, ErrorAlert, Notice, Field } from './admin-parts.js';
+import { ConfirmDialog, ErrorAlert, Notice, Field, TableWrap } from './admin-parts.js';
 import type { SectionProps } from './admin-sections.js';
 import { useAdminText } from './admin-text.js';
 import type { DataList, TeamSummary } from './admin-types.js';
@@ -70,7 +70,7 @@ export function TeamsSection(_props: SectionProps) {
       </form>
       {teams.data && teams.data.data.length === 0 ? <p className="muted">{t('noTeams')}</p> : null}
       {teams.data && teams.data.data.length > 0 ? (
-        <div className="table-wrap">
+        <TableWrap label={t('teamsCaption')}>
           <table className="admin-table">
             <caption className="visually-hidden">{t('teamsCaption')}</caption>
             <thead>
@@ -137,7 +137,7 @@ export function TeamsSection(_props: SectionProps) {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableWrap>
       ) : null}
       {open ? (
         <TeamMembers

@@ -4,7 +4,7 @@
 import { lazy, Suspense, useMemo, useState } from 'react';
 import type { FormEvent } from 'react';
 import { useI18n } from '../i18n/i18n.js';
-import { ErrorAlert, formatNumber, Field } from './admin-parts.js';
+import { ErrorAlert, formatNumber, Field, TableWrap } from './admin-parts.js';
 import type { SectionProps } from './admin-sections.js';
 import { useAdminText, type AdminKey } from './admin-text.js';
 import type { UsageReport } from './usage-types.js';
@@ -164,7 +164,7 @@ function Breakdown({
   return (
     <>
       <h3>{t(title)}</h3>
-      <div className="table-wrap">
+      <TableWrap label={t(title)}>
         <table className="admin-table">
           <caption className="visually-hidden">{t(title)}</caption>
           <thead>
@@ -190,7 +190,7 @@ function Breakdown({
             ))}
           </tbody>
         </table>
-      </div>
+      </TableWrap>
     </>
   );
 }

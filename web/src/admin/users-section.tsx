@@ -6,7 +6,7 @@ import { useState } from 'react';
 import { api } from '../api/client.js';
 import type { User } from '../api/types.js';
 import { useI18n } from '../i18n/i18n.js';
-import { ConfirmDialog, ErrorAlert, formatTime, Notice } from './admin-parts.js';
+import { ConfirmDialog, ErrorAlert, formatTime, Notice, TableWrap } from './admin-parts.js';
 import type { SectionProps } from './admin-sections.js';
 import { useAdminText, type AdminKey } from './admin-text.js';
 import { useAdminData, useAdminAction } from './use-admin-data.js';
@@ -67,7 +67,7 @@ export function UsersSection({ selfId }: SectionProps) {
       <ErrorAlert message={users.error ?? action.error} />
       <Notice message={action.notice} />
       {users.data ? (
-        <div className="table-wrap">
+        <TableWrap label={t('usersCaption')}>
           <table className="admin-table">
             <caption className="visually-hidden">{t('usersCaption')}</caption>
             <thead>
@@ -140,7 +140,7 @@ export function UsersSection({ selfId }: SectionProps) {
               })}
             </tbody>
           </table>
-        </div>
+        </TableWrap>
       ) : null}
       {pending ? (
         <ConfirmDialog
