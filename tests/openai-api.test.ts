@@ -163,7 +163,7 @@ describe.runIf(run)('OpenAI-compatible API on the embedded engine', () => {
         Array.from({ length: sequences }, async () => {
           const controller = new AbortController();
           const stream = await client.chat.completions.create(
-            { model: 'small', messages, max_tokens: 100_000, stream: true },
+            { model: 'small', messages, max_tokens: 30_000, stream: true },
             { signal: controller.signal },
           );
           let seen = 0;

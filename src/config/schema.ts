@@ -55,6 +55,8 @@ const llamaProvider = z.strictObject({
   sequences: z.number().int().min(1).max(64).optional(),
   threads: z.number().int().min(1).optional(),
   gpu: z.union([z.literal('auto'), z.literal(false)]).optional(),
+  /** Requests that may wait for a busy sequence; more get a 503 at once (default 16). */
+  queue: z.number().int().min(0).max(10_000).optional(),
 });
 
 /** One provider entry under `providers:`. */
@@ -138,10 +140,27 @@ const callerLimitsSchema = z.strictObject({
   budget: budgetSchema.optional(),
 });
 
-/** Limits on /v1 callers; a key's own limits (`salon keys create --rpm …`) apply as well. */
+/** Attempts per client address in a window (sign-in, sign-up, invitations, SSO start). */
+const perIpSchema = z.strictObject({
+  requests: positiveCount,
+  window_seconds: z.number().int().min(1).max(86_400),
+});
+
+/**
+ * Limits on /v1 callers (a key's own limits, `salon keys create --rpm …`, apply as well) and on
+ * what any request may ask for. Defaults: src/server/request-limits.ts.
+ */
 const limitsSchema = z.strictObject({
   /** Applied to each user, over all of their API keys. */
   per_user: callerLimitsSchema.optional(),
+  /** Largest max_tokens / max_completion_tokens (default 32768, or the model's context if smaller). */
+  max_tokens: positiveCount.optional(),
+  /** Largest n, choices per request (default 8). */
+  n: z.number().int().min(1).max(128).optional(),
+  /** Per client address, over sign-in, sign-up, invitation accept and SSO start (default 60 / 10 min). */
+  sign_in_per_ip: perIpSchema.optional(),
+  /** Seconds a stream may wait on a client that does not read before dropping it (default 30). */
+  stream_stall_seconds: seconds.optional(),
 });
 
 /** The retention job: deletes conversations past their organisation's policy, and idle temporary chats. */

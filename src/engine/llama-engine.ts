@@ -26,6 +26,8 @@ const defaultSequences = 4;
 const defaultContextSize = 4096;
 /** How long a request waits for a free sequence before a retryable 503. */
 const defaultQueueTimeoutMs = 120_000;
+/** How many requests may wait for a sequence before more are refused (503 engine_overloaded). */
+const defaultMaxQueue = 16;
 
 /** Loads a GGUF model into the embedded engine. */
 export async function loadModel(
@@ -81,7 +83,11 @@ class LlamaEngineModel implements EngineModel {
     this.contextSize = context.contextSize;
     this.sequences = context.totalSequences;
     const sequences = Array.from({ length: this.sequences }, () => context.getSequence());
-    this.pool = new SequencePool(sequences, options.queueTimeoutMs ?? defaultQueueTimeoutMs);
+    this.pool = new SequencePool(
+      sequences,
+      options.queueTimeoutMs ?? defaultQueueTimeoutMs,
+      options.maxQueue ?? defaultMaxQueue,
+    );
     this.template = new ChatTemplate(nodeLlamaCpp, model);
     this.pieces = new TokenPieces(model);
   }

@@ -57,6 +57,23 @@ describe('SequencePool', () => {
     expect(pool.available).toBe(1);
   });
 
+  it('refuses at once, with a retryable 503, a request past the bounded queue', async () => {
+    const only = fakeSequence('only');
+    const pool = new SequencePool([only], 60_000, 1);
+    const held = await pool.acquire(tokens(1));
+    const waiting = pool.acquire(tokens(1));
+    const refused = await pool.acquire(tokens(1)).catch((error: unknown) => error);
+    expect(isSalonError(refused) && refused).toMatchObject({
+      status: 503,
+      code: 'engine_overloaded',
+      retryAfter: 1,
+      isRetryable: true,
+    });
+    expect(pool.queueLength).toBe(1);
+    pool.release(held!);
+    expect((await waiting)?.name).toBe('only');
+  });
+
   it('fails a long wait with a retryable 503', async () => {
     const pool = new SequencePool([fakeSequence('only')], 20);
     await pool.acquire(tokens(1));

@@ -1,6 +1,8 @@
 // Hands the context's sequences to requests: a free one at once, preferring the sequence whose
 // cached tokens share the longest prefix with the new prompt; otherwise a place in a FIFO queue,
-// waited on for a bounded time.
+// waited on for a bounded time. The queue itself is bounded too: past `maxQueue` waiting
+// requests a new one is refused at once (503 with Retry-After), so a flood of requests costs
+// memory and latency for nobody but the refused.
 import type { Token } from 'node-llama-cpp';
 import { unavailable } from '../lib/errors.js';
 
@@ -24,6 +26,8 @@ export class SequencePool<S extends PooledSequence> {
     sequences: readonly S[],
     /** How long a request waits for a sequence before failing with a retryable 503. */
     private readonly timeoutMs: number,
+    /** Most requests waiting at once; one more is refused with a retryable 503. */
+    private readonly maxQueue = Infinity,
   ) {
     this.free = [...sequences];
   }
@@ -44,6 +48,15 @@ export class SequencePool<S extends PooledSequence> {
     if (signal?.aborted) return Promise.resolve(undefined);
     const sequence = this.takeBestFor(prompt);
     if (sequence) return Promise.resolve(sequence);
+    if (this.waiters.length >= this.maxQueue) {
+      return Promise.reject(
+        unavailable(
+          `All sequences of the model are busy and ${this.waiters.length} requests are waiting: retry shortly.`,
+          1,
+          'engine_overloaded',
+        ),
+      );
+    }
     return new Promise<S | undefined>((resolve, reject) => {
       const onAbort = () => settle(() => resolve(undefined));
       const timer = setTimeout(

@@ -127,4 +127,6 @@ export interface LoadOptions {
   gpu?: 'auto' | false;
   /** Most time a request waits for a free sequence before a retryable 503 (default 120 s). */
   queueTimeoutMs?: number;
+  /** Most requests waiting for a sequence; one more gets a retryable 503 at once (default 16). */
+  maxQueue?: number;
 }

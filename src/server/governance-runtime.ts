@@ -33,6 +33,7 @@ export async function openV1Governance(
     policies: new OrgPolicyCache(store.db),
     aliasOf: options.aliasOf,
     closeCounters: () => counters.close(),
+    counters,
     log: options.log,
   });
 }

@@ -3,6 +3,7 @@
 // holding frames for a few milliseconds keeps one event per token on the wire while paying
 // for one write per batch. The first frame goes out at once, so time to first token is intact.
 import type { ServerResponse } from 'node:http';
+import { drainOrDrop } from './sse-response.js';
 
 /** How long a frame may wait for company: far below what a reader can see (~16 ms a frame). */
 const flushDelayMs = 5;
@@ -16,11 +17,21 @@ export class SseBatcher {
   private congested = false;
   private first = true;
 
-  constructor(private readonly response: ServerResponse) {}
+  constructor(
+    private readonly response: ServerResponse,
+    /** How long a full socket may stay full before the client is dropped (sse-response.ts). */
+    private readonly stallMs = 30_000,
+  ) {}
 
-  /** Queues a frame; resolves when the caller may queue the next (waits while the socket is full). */
+  /**
+   * Queues a frame; resolves when the caller may queue the next (waits while the socket is
+   * full, and drops a client that reads nothing for `stallMs`: `response.destroyed` then).
+   */
   async push(frame: string): Promise<void> {
-    if (this.congested) await this.drained();
+    if (this.congested) {
+      await drainOrDrop(this.response, this.stallMs);
+      this.congested = false;
+    }
     this.pending += frame;
     if (this.first || this.pending.length >= flushSize) {
       this.first = false;
@@ -53,18 +64,5 @@ export class SseBatcher {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     this.pending = '';
-  }
-
-  private drained(): Promise<void> {
-    return new Promise((resolve) => {
-      const done = () => {
-        this.congested = false;
-        this.response.off('drain', done);
-        this.response.off('close', done);
-        resolve();
-      };
-      this.response.on('drain', done);
-      this.response.on('close', done);
-    });
   }
 }

@@ -11,6 +11,8 @@ import {
   type GovernedCaller,
   type UsageOutcome,
 } from '../governance/governance.js';
+import type { Counters } from '../bus/counters.js';
+import { MemoryCounters } from '../bus/counters.memory.js';
 import type { LimitsConfig } from '../config/schema.js';
 import { setRateLimitHeaders } from './rate-limit-headers.js';
 
@@ -23,15 +25,22 @@ export type V1Caller = GovernedCaller;
 export type V1Outcome = UsageOutcome;
 
 /** What V1Governance is built from (see `openV1Governance`). */
-export type V1GovernanceOptions = GovernanceOptions;
+export type V1GovernanceOptions = GovernanceOptions & {
+  /** The limiter's counters, shared with the per-address limits of the sign-in routes. */
+  counters?: Counters;
+};
 
 /** Admission and metering for the OpenAI-compatible routes. */
 export class V1Governance {
   /** The admission and metering the web chat shares with /v1. */
   readonly core: Governance;
 
+  /** Windowed counters across replicas (Redis when configured), for other HTTP limits. */
+  readonly counters: Counters;
+
   constructor(options: V1GovernanceOptions) {
     this.core = new Governance(options);
+    this.counters = options.counters ?? new MemoryCounters();
   }
 
   /**

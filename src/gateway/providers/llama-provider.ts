@@ -40,6 +40,7 @@ export class LlamaProvider implements Provider {
       ...this.defaults,
       ...(this.config.context_size && { contextSize: this.config.context_size }),
       ...(this.config.sequences && { sequences: this.config.sequences }),
+      ...(this.config.queue !== undefined && { maxQueue: this.config.queue }),
       ...(this.config.threads && { threads: this.config.threads }),
       ...(this.config.gpu !== undefined && { gpu: this.config.gpu }),
     });

@@ -13,6 +13,7 @@ import { createUser, defaultOrgId, findUserByEmail, type User } from '../../../i
 import { forbidden, unauthorized } from '../../../lib/errors.js';
 import { audit } from '../../audit.js';
 import type { ServerContext } from '../../context.js';
+import { signInPerIpLimit } from '../../ip-limit.js';
 import { parseBody } from '../../../lib/parse-body.js';
 import { toPublicUser } from './public-user.js';
 import { clearSessionCookie, setSessionCookie } from './session-cookie.js';
@@ -21,12 +22,12 @@ import { requireUser } from './session-hooks.js';
 // Lengths are checked precisely by createUser; these bounds only keep junk out of the parser.
 const credentials = z.object({ email: z.string().max(1000), password: z.string().max(4096) });
 const setupBody = credentials.extend({ displayName: z.string().max(200).optional() });
-// Routes that sign in have no CSRF token yet: the session hooks check `Origin` instead.
-const signIn = { config: { csrf: 'origin' as const } };
-
 /** GET /api/auth/state; POST /api/auth/setup, login, signup, logout, logout-all. */
 export function authRoutes(app: FastifyInstance, context: ServerContext): void {
   const db = context.store.db;
+  // Routes that sign in have no CSRF token yet: the session hooks check `Origin` instead. Each
+  // attempt counts against the client address's window (ip-limit.ts).
+  const signIn = { config: { csrf: 'origin' as const }, preHandler: signInPerIpLimit(context) };
   // Computed now, so the first sign-in with an unknown email is not slower than the others.
   void dummyPasswordHash();
 

@@ -6,6 +6,7 @@ import { acceptInvitation, previewInvitation } from '../../../identity/invitatio
 import { parseBody } from '../../../lib/parse-body.js';
 import { audit } from '../../audit.js';
 import type { ServerContext } from '../../context.js';
+import { signInPerIpLimit } from '../../ip-limit.js';
 import { startSession } from './start-session.js';
 
 const tokenParams = z.object({ token: z.string().min(1).max(200) });
@@ -27,7 +28,7 @@ export function invitationRoutes(app: FastifyInstance, context: ServerContext): 
   // Like sign-up, it signs in, so there is no CSRF token yet: the Origin header is checked.
   app.post(
     '/api/invitations/:token/accept',
-    { config: { csrf: 'origin' } },
+    { config: { csrf: 'origin' }, preHandler: signInPerIpLimit(context) },
     async (request, reply) => {
       const { token } = parseBody(tokenParams, request.params);
       const user = await acceptInvitation(db, token, parseBody(acceptBody, request.body));

@@ -1,6 +1,7 @@
 // Following a run over SSE, and stopping it. A client resumes with `Last-Event-ID` (the
 // browser's EventSource sends it on reconnect) or `?after=N`, and gets exactly the events
-// after N: replayed from the bus log, then live; the stream ends after `finish` or `error`.
+// after N: replayed from the bus log, then live; the stream ends after `finish` or `error`, or,
+// when this replica shuts down, after a `reconnect` event (no id) telling the client to resume.
 import type { ServerResponse } from 'node:http';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { getOwnedRun } from '../../../chat/messages.js';
@@ -8,12 +9,22 @@ import { followRunEvents } from '../../../chat/run-follow.js';
 import { badRequest } from '../../../lib/errors.js';
 import { sseEvent } from '../../../lib/sse.js';
 import type { ServerContext } from '../../context.js';
-import { startSseResponse } from '../../sse-response.js';
+import { requestLimits } from '../../request-limits.js';
+import { drainOrDrop, startSseResponse } from '../../sse-response.js';
 import { idParam } from './route-input.js';
 import { requireUser } from './session-hooks.js';
 
 /** A comment line this often keeps proxies and load balancers from closing an idle stream. */
 export const heartbeatMs = 15_000;
+
+/** How long a client told to reconnect waits first: the load balancer has then dropped us. */
+export const reconnectRetryMs = 1_000;
+
+// Without an id, so the client does not take it for an event of the run; `retry` is the SSE field
+// EventSource honours, `retryMs` the same for clients reading the stream over fetch.
+const reconnectFrame =
+  `retry: ${reconnectRetryMs}\nevent: reconnect\n` +
+  `data: ${JSON.stringify({ retryMs: reconnectRetryMs, reason: 'shutting down' })}\n\n`;
 
 function lastEventId(request: FastifyRequest): number {
   const header = request.headers['last-event-id'];
@@ -27,26 +38,18 @@ function lastEventId(request: FastifyRequest): number {
   return Number(value);
 }
 
-function drained(response: ServerResponse): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      response.off('drain', done);
-      response.off('close', done);
-      resolve();
-    };
-    response.on('drain', done);
-    response.on('close', done);
-  });
-}
-
 /** GET /api/runs/:id/events (SSE) and POST /api/runs/:id/stop. */
 export function runRoutes(app: FastifyInstance, context: ServerContext): void {
   const db = context.store.db;
+  const { streamStallMs } = requestLimits(context.settings.config.limits);
   // Followers wait on runs that only end when the runtime closes, after the app: end them
   // first, so shutdown does not wait; clients resume elsewhere with Last-Event-ID.
-  const followers = new Set<AbortController>();
+  const followers = new Map<AbortController, ServerResponse | undefined>();
   app.addHook('preClose', async () => {
-    for (const follower of followers) follower.abort();
+    for (const [follower, response] of followers) {
+      if (response && !response.destroyed) response.write(reconnectFrame);
+      follower.abort();
+    }
   });
 
   app.get('/api/runs/:id/events', async (request, reply) => {
@@ -54,7 +57,7 @@ export function runRoutes(app: FastifyInstance, context: ServerContext): void {
     const runId = idParam(request);
     const after = lastEventId(request);
     const controller = new AbortController();
-    followers.add(controller);
+    followers.set(controller, undefined);
     controller.signal.addEventListener('abort', () => followers.delete(controller));
     // Ownership is checked here, before the stream starts, so a stranger gets a plain 404.
     const events = await followRunEvents(
@@ -62,17 +65,24 @@ export function runRoutes(app: FastifyInstance, context: ServerContext): void {
       { userId: user.id, runId, after, signal: controller.signal },
     );
     const response = startSseResponse(reply);
+    if (followers.has(controller)) followers.set(controller, response);
     response.on('close', () => controller.abort());
-    const heartbeat = setInterval(() => response.write(': heartbeat\n\n'), heartbeatMs);
+    // Skipped while the socket is full: the stream is not idle then, and a heartbeat would only
+    // add to what a client that stopped reading leaves buffered.
+    const heartbeat = setInterval(() => {
+      if (!response.writableNeedDrain) response.write(': heartbeat\n\n');
+    }, heartbeatMs);
     try {
       for await (const event of events) {
-        if (response.destroyed) break;
+        if (response.destroyed || controller.signal.aborted) break;
         const frame = sseEvent({
           id: event.seq,
           event: event.type,
           data: JSON.stringify(event.data),
         });
-        if (!response.write(frame)) await drained(response);
+        // A client that reads nothing for streamStallMs is dropped; the run goes on, and the
+        // client resumes from its Last-Event-ID.
+        if (!response.write(frame) && !(await drainOrDrop(response, streamStallMs))) break;
       }
     } catch (error) {
       request.log.error({ err: error }, 'following a run failed');

@@ -21,6 +21,7 @@ import { getSsoClientSettings, listSsoProviders } from '../../../identity/oidc/s
 import { badRequest, isSalonError, notFound } from '../../../lib/errors.js';
 import { audit } from '../../audit.js';
 import type { ServerContext } from '../../context.js';
+import { signInPerIpLimit } from '../../ip-limit.js';
 import { ssoDiscovery, ssoRedirectUri } from '../../sso-runtime.js';
 import { cameOverHttps } from './session-cookie.js';
 import { startSession } from './start-session.js';
@@ -89,6 +90,7 @@ export function ssoRoutes(app: FastifyInstance, context: ServerContext): void {
 
   app.get<{ Params: { orgId: string }; Querystring: { returnTo?: unknown } }>(
     '/api/auth/sso/:orgId/start',
+    { preHandler: signInPerIpLimit(context) },
     async (request, reply) => {
       const orgId = request.params.orgId;
       const settings = await getSsoClientSettings(new OrgScope(db, orgId), context.secrets);

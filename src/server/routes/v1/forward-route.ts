@@ -16,6 +16,7 @@ import {
 import { isSalonError } from '../../../lib/errors.js';
 import type { ServerContext } from '../../context.js';
 import type { Metrics } from '../../metrics.js';
+import { checkGenerationCaps, maxTokensFor, requestLimits } from '../../request-limits.js';
 import { SseBatcher } from '../../sse-batcher.js';
 import { startSseResponse } from '../../sse-response.js';
 import { UsageReport } from './usage-report.js';
@@ -26,9 +27,14 @@ export function forwardRoute(
   context: ServerContext,
   endpoint: Endpoint,
 ): void {
+  const limits = requestLimits(context.settings.config.limits);
   app.post(`/v1/${endpoint}`, async (request, reply) => {
     const startedAt = performance.now();
     const { model, body } = parseForwardBody(endpoint, request.body);
+    if (endpoint !== 'embeddings') {
+      const maxTokens = maxTokensFor(context.gateway, model, limits.maxTokens);
+      checkGenerationCaps(body, { maxTokens, n: limits.n });
+    }
     const caller = { apiKey: request.apiKey };
     const admission = await context.governance.admit(reply, caller, model, `/v1/${endpoint}`);
     const report = new UsageReport(context.governance, admission, startedAt);
@@ -50,7 +56,7 @@ export function forwardRoute(
       report.answered(usage, { firstTokenAt });
       return reply.type('application/json; charset=utf-8').send(forwarded.response.text);
     }
-    return streamChunks(reply, forwarded, meter, report);
+    return streamChunks(reply, forwarded, meter, report, limits.streamStallMs);
   });
 }
 
@@ -69,10 +75,11 @@ async function streamChunks(
   forwarded: Forwarded,
   meter: Meter,
   report: UsageReport,
+  stallMs: number,
 ) {
   if (forwarded.response.kind !== 'stream') return;
   const response = startSseResponse(reply);
-  const batch = new SseBatcher(response);
+  const batch = new SseBatcher(response, stallMs);
   let finishReason: string | undefined;
   let usage: Usage | undefined;
   let failure: unknown;
@@ -81,8 +88,10 @@ async function streamChunks(
       if (chunk.content) meter.firstToken();
       if (chunk.usage) usage = chunk.usage;
       if (chunk.finishReason) finishReason = chunk.finishReason;
-      // Waits while the socket is full: a slow reader is not buffered without end.
+      // Waits while the socket is full: a slow reader is not buffered without end, and one that
+      // stops reading is dropped after `stallMs` (which aborts the generation).
       if (chunk.frame) await batch.push(chunk.frame);
+      if (response.destroyed) break;
     }
     if (!response.destroyed) batch.end(doneFrame);
   } catch (error) {
