@@ -1,5 +1,6 @@
-// A server process killed mid-reply: after a restart the reply is `interrupted`, with the text
-// that was flushed before the kill, and the user's message is there.
+// A server process killed mid-reply: after a restart the reply is `interrupted` (once its lease,
+// which the dead process no longer renews, has expired), with the text that was flushed before
+// the kill, and the user's message is there.
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -66,6 +67,8 @@ describe('a server killed mid-reply', () => {
     const env = {
       SALON_ADMIN_EMAIL: 'owner@example.com',
       SALON_ADMIN_PASSWORD: 'correct horse battery',
+      // Leases renewed every second: the reply is taken over within about three.
+      SALON_RUN_HEARTBEAT: '1',
     };
     const first = await startSalon(['--data-dir', dataDir, '--config', config], env);
     servers.push(first);
@@ -96,13 +99,23 @@ describe('a server killed mid-reply', () => {
     const second = await startSalon(['--data-dir', dataDir, '--config', config], env);
     servers.push(second);
     const again = await signIn(second.url);
-    const view = await api<{ messages: Message[] }>(
-      again,
-      'GET',
-      `/api/conversations/${conversation.id}`,
-    );
-    const user = view.messages.find((m) => m.role === 'user')!;
-    const reply = view.messages.find((m) => m.id === posted.assistantMessage.id)!;
+    const read = async () => {
+      const view = await api<{ messages: Message[] }>(
+        again,
+        'GET',
+        `/api/conversations/${conversation.id}`,
+      );
+      return view.messages;
+    };
+    await expect
+      .poll(async () => (await read()).find((m) => m.id === posted.assistantMessage.id)!.status, {
+        timeout: 15_000,
+        interval: 250,
+      })
+      .toBe('interrupted');
+    const messages = await read();
+    const user = messages.find((m) => m.role === 'user')!;
+    const reply = messages.find((m) => m.id === posted.assistantMessage.id)!;
     expect(user.content).toBe('Tell me a long story');
     expect(reply.status).toBe('interrupted');
     expect(reply.content.length).toBeGreaterThanOrEqual(partial.length);

@@ -139,12 +139,18 @@ describe.each(targets)('durable runs on $dialect', (target) => {
     t.chat.script = [{ kind: 'reply', text: story, chunks: 12, chunkDelayMs: 150 }];
     const cut = await start();
     await fetchRunEvents(baseUrl, cut.runId, ada.headers, { take: 2 });
-    // A reply a crashed process left behind, with some text already flushed.
+    // A reply a crashed process left behind, with some text already flushed; its lease was last
+    // renewed a minute ago, so the next process's first sweep takes it over at once.
     const orphan = await start('Another story');
     await t.runtime.runs.close(); // as if the process died here: the row stays as the sweep finds it
     await t.runtime.store.db
       .updateTable('messages')
-      .set({ status: 'streaming', content: 'Once upon', error: null })
+      .set({
+        status: 'streaming',
+        content: 'Once upon',
+        error: null,
+        run_heartbeat_at: new Date(Date.now() - 60_000).toISOString(),
+      })
       .where('id', '=', orphan.assistantMessage.id)
       .execute();
     const cutRow = await row(cut.assistantMessage.id);

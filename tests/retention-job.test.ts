@@ -13,7 +13,7 @@ import { randomToken } from '../src/lib/ids.js';
 import type { Store } from '../src/store/create-database.js';
 import { searchMessages } from '../src/store/search.js';
 import { verifyAuditChain } from '../src/governance/audit-log.js';
-import { JobLease } from '../src/governance/job-lease.js';
+import { Lease } from '../src/store/lease.js';
 import { runRetention } from '../src/governance/retention.js';
 import { RetentionScheduler } from '../src/governance/retention-scheduler.js';
 
@@ -203,7 +203,7 @@ describe.each(targets)('retention on $dialect', (target) => {
     // the thread (dialect.sqlite.ts), so there the two runners share the store.
     const other = store.dialect === 'postgres' ? await database.open() : store;
     try {
-      const holder = new JobLease(store.db, 'retention', 60_000);
+      const holder = new Lease(store.db, 'retention', 60_000);
       expect(await holder.acquire()).toBe(true);
       const blocked = new RetentionScheduler({ store: other, removeConversations, config });
       expect(await blocked.runOnce()).toBeNull();

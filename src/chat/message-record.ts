@@ -27,8 +27,14 @@ export interface Message {
   createdAt: string;
 }
 
-/** The columns `toMessage` reads: a `messages` row (all but `updated_at`) plus its feedback, if any. */
-export interface MessageRow extends Omit<Selectable<MessagesTable>, 'updated_at'> {
+/**
+ * The columns `toMessage` reads: a `messages` row (all but `updated_at` and the run lease, which
+ * only replicas read) plus its feedback, if any.
+ */
+export interface MessageRow extends Omit<
+  Selectable<MessagesTable>,
+  'updated_at' | 'run_owner' | 'run_heartbeat_at'
+> {
   rating: FeedbackRating | null;
   comment: string | null;
 }

@@ -46,12 +46,15 @@ export class MessageWriter {
     }, this.intervalMs);
   }
 
-  /** Writes the whole text with the final status, after any pending flush. */
-  async finish(state: FinalState): Promise<void> {
+  /**
+   * Writes the whole text with the final status, after any pending flush. False when the row was
+   * no longer streaming: another replica judged the run abandoned and ended it (run-leases.ts).
+   */
+  async finish(state: FinalState): Promise<boolean> {
     clearTimeout(this.timer);
     this.timer = undefined;
     await this.writes;
-    await this.db
+    const result = await this.db
       .updateTable('messages')
       .set({
         content: this.text,
@@ -62,7 +65,9 @@ export class MessageWriter {
         updated_at: toTimestamp(),
       })
       .where('id', '=', this.messageId)
-      .execute();
+      .where('status', '=', 'streaming')
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
   }
 
   private enqueue(write: () => Promise<void>): void {

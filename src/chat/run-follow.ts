@@ -28,6 +28,9 @@ export function eventsFromMessage(message: Message, usage: Usage | null): RunEve
   return events.map((event, index) => ({ ...event, seq: index + 1 }));
 }
 
+// How often a follower whose run lost its log checks the row for the run's end.
+const lostLogPollMs = 1_000;
+
 /**
  * Checks the caller owns the run (404 otherwise, before anything is streamed), then returns its
  * events numbered above `after`, ending with `finish` or `error`.
@@ -36,8 +39,20 @@ export async function followRunEvents(
   deps: { db: Kysely<Database>; bus: RunBus },
   input: FollowInput,
 ): Promise<AsyncIterable<RunEvent> | Iterable<RunEvent>> {
-  const { message, usage } = await getOwnedRun(deps.db, input.userId, input.runId);
-  if (message.status !== 'streaming' && !(await deps.bus.read(input.runId, 0)).length) {
+  let { message, usage } = await getOwnedRun(deps.db, input.userId, input.runId);
+  // Whether the bus still has the run's log up to the client's last event (read from that one
+  // on: a client past a finished log's end gets the end rebuilt from the row too).
+  let logged = message.status !== 'streaming' || input.after > 0;
+  if (logged) logged = (await deps.bus.read(input.runId, Math.max(0, input.after - 1))).length > 0;
+  if (message.status === 'streaming' && input.after > 0 && !logged) {
+    // The client saw events this bus never had (an in-process bus that restarted): the run's
+    // owner is gone, and the sweep for abandoned runs ends it; its end is then read from the row.
+    while (message.status === 'streaming' && !input.signal.aborted) {
+      await new Promise((resolve) => setTimeout(resolve, lostLogPollMs));
+      ({ message, usage } = await getOwnedRun(deps.db, input.userId, input.runId));
+    }
+  }
+  if (message.status !== 'streaming' && !logged) {
     const events = eventsFromMessage(message, usage);
     const rest = events.filter((event) => event.seq > input.after);
     // Numbers from a dropped log cannot be matched to the rebuilt ones; a client resuming past

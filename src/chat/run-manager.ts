@@ -1,7 +1,9 @@
 // Durable runs: a reply is generated off the request that asked for it. The run streams from
 // the gateway, appends numbered events to the bus (any client, on any replica, follows them)
 // and flushes its text to the message row. Stop arrives as a bus cancel signal, from any
-// replica; shutting down marks the runs still going as interrupted, their text kept. A run
+// replica; shutting down marks the runs still going as interrupted, their text kept. Each run is
+// leased to this replica (run-leases.ts): renewed while it runs, so that the other replicas take
+// over only the runs of a replica that died, and this one sweeps for theirs. A run
 // admitted by governance (quotas, model access) is settled with its usage once it has ended: one
 // usage ledger row per reply, and its tokens counted against the caller's budgets.
 import type { Kysely } from 'kysely';
@@ -13,7 +15,14 @@ import type { Admission, Governance, UsageOutcome } from '../governance/governan
 import { isSalonError, unavailable } from '../lib/errors.js';
 import type { Database } from '../store/database.js';
 import { defaultFlushIntervalMs, MessageWriter, type FinalState } from './message-writer.js';
+import { randomToken } from '../lib/ids.js';
 import { describeRunFailure } from './run-failure.js';
+import {
+  defaultRunHeartbeatMs,
+  expiryIntervals,
+  interruptAbandonedRuns,
+  RunLeases,
+} from './run-leases.js';
 import { errorEvent, finishEvent, textDeltaEvent } from './run-events.js';
 
 /** What a run generates, and where it writes. */
@@ -48,21 +57,77 @@ export interface RunManagerOptions {
    * run; `close` aborts `signal` and waits for it.
    */
   onSettled?(run: RunStart, outcome: RunOutcome, signal: AbortSignal): Promise<void> | void;
+  /** This process among the replicas (default: a new random id), the owner of its runs. */
+  replicaId?: string;
+  /** How often run leases are renewed and abandoned runs swept (default 5 s). */
+  heartbeatMs?: number;
   log?(message: string, error?: unknown): void;
 }
 
-type AbortReason = 'stop' | 'shutdown';
+/** A new random replica id, e.g. `replica_k3h9x2ab`. */
+export function newReplicaId(): string {
+  return `replica_${randomToken(8)}`;
+}
+
+// `lost`: another replica judged the run abandoned (this one missed its renewals) and ended it.
+type AbortReason = 'stop' | 'shutdown' | 'lost';
 
 const interruptedMessage = 'The server stopped before the reply was finished.';
 
 /** Starts runs and keeps track of the ones this process is generating. */
 export class RunManager {
-  private readonly active = new Map<string, { controller: AbortController; done: Promise<void> }>();
+  private readonly active = new Map<
+    string,
+    { runId: string; messageId: string; controller: AbortController; done: Promise<void> }
+  >();
   private readonly afterRuns = new Set<Promise<void>>();
   private readonly closing = new AbortController();
   private closed = false;
+  private drainStarted = false;
+  private readonly leases: RunLeases;
+  private readonly heartbeatMs: number;
+  private readonly leaseTimer: NodeJS.Timeout;
+  private leaseTick?: Promise<void>;
 
-  constructor(private readonly options: RunManagerOptions) {}
+  constructor(private readonly options: RunManagerOptions) {
+    this.leases = new RunLeases(options.db, options.replicaId ?? newReplicaId());
+    this.heartbeatMs = options.heartbeatMs ?? defaultRunHeartbeatMs;
+    this.leaseTimer = setInterval(() => void this.tendLeases(), this.heartbeatMs).unref();
+  }
+
+  /** This replica's id: the owner written on the runs it generates. */
+  get replicaId(): string {
+    return this.leases.replicaId;
+  }
+
+  /**
+   * Renews this replica's run leases (one statement), stops the runs it lost, then marks the runs
+   * of dead replicas interrupted. Runs every heartbeat; call it to sweep at once (start-up).
+   */
+  tendLeases(now = new Date()): Promise<void> {
+    this.leaseTick ??= this.tend(now).finally(() => (this.leaseTick = undefined));
+    return this.leaseTick;
+  }
+
+  private async tend(now: Date): Promise<void> {
+    try {
+      for (const messageId of await this.leases.renew(now)) {
+        const run = [...this.active.values()].find((entry) => entry.messageId === messageId);
+        this.log(`run ${run?.runId ?? messageId}: another replica took it over; stopping`);
+        run?.controller.abort('lost' satisfies AbortReason);
+      }
+      const expiredBefore = new Date(now.getTime() - this.heartbeatMs * expiryIntervals);
+      const swept = await interruptAbandonedRuns(this.options, expiredBefore);
+      if (swept.length) {
+        const owners = [...new Set(swept.map((run) => run.owner ?? 'an earlier process'))];
+        this.log(
+          `marked ${swept.length} repl${swept.length === 1 ? 'y' : 'ies'} of ${owners.join(', ')} interrupted (no heartbeat)`,
+        );
+      }
+    } catch (error) {
+      this.log('renewing run leases failed', error);
+    }
+  }
 
   /** Starts generating in the background; the message must already be stored as `streaming`. */
   start(run: RunStart): void {
@@ -81,7 +146,7 @@ export class RunManager {
     const done = this.execute(run, controller)
       .catch((error: unknown) => this.log(`run ${run.runId} failed`, error))
       .finally(() => this.active.delete(run.runId));
-    this.active.set(run.runId, { controller, done });
+    this.active.set(run.runId, { runId: run.runId, messageId: run.messageId, controller, done });
   }
 
   /** Asks the run to stop, wherever it runs. */
@@ -99,12 +164,36 @@ export class RunManager {
     return this.active.size;
   }
 
+  /** True once a graceful shutdown began: readiness turns off so load balancers go elsewhere. */
+  get draining(): boolean {
+    return this.drainStarted || this.closed;
+  }
+
+  /**
+   * Gives the running runs (and any a request in flight still starts) up to `waitMs` to finish on
+   * their own, renewing their leases meanwhile; then `close` interrupts the rest, text kept.
+   */
+  async drain(waitMs: number): Promise<void> {
+    this.drainStarted = true;
+    const deadline = performance.now() + waitMs;
+    while (this.active.size && performance.now() < deadline) {
+      let timer: NodeJS.Timeout | undefined;
+      const wait = Math.min(deadline - performance.now(), 100);
+      const runs = Promise.all([...this.active.values()].map((run) => run.done));
+      await Promise.race([runs, new Promise((resolve) => (timer = setTimeout(resolve, wait)))]);
+      clearTimeout(timer);
+    }
+    await this.close();
+  }
+
   /** Interrupts every run still going and waits until their state is stored. */
   async close(): Promise<void> {
     this.closed = true;
     const runs = [...this.active.values()];
     for (const run of runs) run.controller.abort('shutdown' satisfies AbortReason);
     await Promise.all(runs.map((run) => run.done));
+    clearInterval(this.leaseTimer);
+    await this.leaseTick;
     this.closing.abort();
     await Promise.all(this.afterRuns);
   }
@@ -123,6 +212,7 @@ export class RunManager {
     let failure: unknown;
     const meter = new RunMeter();
     try {
+      if (!(await this.leases.claim(run.messageId))) controller.abort('lost');
       stopListening = await bus.onCancel(run.runId, () => controller.abort('stop'));
       const started = await gateway.chat(run.model, {
         messages: run.messages,
@@ -148,16 +238,21 @@ export class RunManager {
       : undefined;
     const { state, event } = this.ending(reason, failure, finishReason, usage);
     if (state.status === 'error') this.log(`run ${run.runId}: the model failed`, failure);
-    // The row first: a client that sees the last event and reloads finds the final state.
-    await writer.finish(state).catch((error: unknown) => {
+    this.leases.release(run.messageId);
+    // The row first: a client that sees the last event and reloads finds the final state. A row
+    // no longer streaming was ended by the replica that took the run over, with its last event.
+    const stored = await writer.finish(state).catch((error: unknown) => {
       this.log(`run ${run.runId}: could not save its end`, error);
+      return true;
     });
     if (run.admission) {
       const outcome = meter.outcome(state.status, failure, usage);
       this.options.governance?.settle(run.admission, outcome);
     }
-    await bus.append(run.runId, event);
-    await bus.end(run.runId);
+    if (stored) {
+      await bus.append(run.runId, event);
+      await bus.end(run.runId);
+    }
     stopListening();
     const outcome = { ...state, text: writer.content };
     const afterRun = Promise.resolve()
@@ -173,7 +268,7 @@ export class RunManager {
     finishReason: FinishReason,
     usage: Usage | null,
   ) {
-    if (reason === 'shutdown') {
+    if (reason === 'shutdown' || reason === 'lost') {
       return {
         state: { status: 'interrupted', error: interruptedMessage, usage } satisfies FinalState,
         event: errorEvent(interruptedMessage),

@@ -31,6 +31,13 @@ export interface Settings {
    * redirect URI; derived from each request when unset.
    */
   publicUrl?: string;
+  /** How long a graceful shutdown may take before the process exits (SALON_SHUTDOWN_TIMEOUT). */
+  shutdownTimeoutMs: number;
+  /**
+   * How often this replica renews the leases of the replies it generates (SALON_RUN_HEARTBEAT,
+   * seconds); another replica takes a reply over after three missed renewals.
+   */
+  runHeartbeatMs: number;
 }
 
 /** Command-line flags that override the environment. */
@@ -74,7 +81,19 @@ export function resolveSettings(
     adminEmail: env.SALON_ADMIN_EMAIL || undefined,
     adminPassword: env.SALON_ADMIN_PASSWORD || undefined,
     publicUrl: env.SALON_PUBLIC_URL ? parsePublicUrl(env.SALON_PUBLIC_URL) : undefined,
+    shutdownTimeoutMs: parseSeconds(env.SALON_SHUTDOWN_TIMEOUT ?? '10', 'SALON_SHUTDOWN_TIMEOUT'),
+    runHeartbeatMs: parseSeconds(env.SALON_RUN_HEARTBEAT ?? '5', 'SALON_RUN_HEARTBEAT', 0.1),
   };
+}
+
+// Seconds, possibly fractional ("2.5"), as milliseconds. The shutdown's default, 10 s, stays
+// below Kubernetes' 30 s grace period and above most short requests.
+function parseSeconds(value: string, name: string, min = 1): number {
+  const seconds = Number(value);
+  if (!value.trim() || !Number.isFinite(seconds) || seconds < min || seconds > 3600) {
+    throw new ConfigError(`${name}: '${value}' is not a number of seconds between ${min} and 3600`);
+  }
+  return Math.round(seconds * 1000);
 }
 
 function parsePublicUrl(value: string): string {

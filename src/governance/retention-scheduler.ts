@@ -1,9 +1,9 @@
 // Runs the retention job inside `salon serve`: shortly after start, then every few minutes. Each
-// run first takes the `retention` lease (job-lease.ts), renewed between batches, so with several
+// run first takes the `retention` lease (store/lease.ts), renewed between batches, so with several
 // replicas one of them runs it at a time; the others skip their turn. `stop` cancels the timer and
 // waits for a run in progress to finish its current batch.
 import type { RetentionConfig } from '../config/schema.js';
-import { JobLease } from './job-lease.js';
+import { Lease } from '../store/lease.js';
 import { runRetention, type RetentionOptions, type RetentionReport } from './retention.js';
 
 /** What the scheduler needs. */
@@ -26,14 +26,14 @@ export interface RetentionSchedulerOptions extends Omit<
 /** Schedules retention runs and runs them one at a time across replicas. */
 export class RetentionScheduler {
   readonly #options: RetentionSchedulerOptions;
-  readonly #lease: JobLease;
+  readonly #lease: Lease;
   #timer?: NodeJS.Timeout;
   #running?: Promise<RetentionReport | null>;
   #stopped = false;
 
   constructor(options: RetentionSchedulerOptions) {
     this.#options = options;
-    this.#lease = new JobLease(options.store.db, 'retention', options.leaseTtlMs ?? 5 * 60_000);
+    this.#lease = new Lease(options.store.db, 'retention', options.leaseTtlMs ?? 5 * 60_000);
   }
 
   /** Schedules the first run; later ones follow every `interval_minutes`. */

@@ -1,10 +1,9 @@
 // The chat's share of a running Salon: the bus, the run manager (with titles after a first
-// reply), and the start-up sweep that marks runs a previous process left `streaming`.
+// reply) under this process's replica id, and a first sweep for the runs of dead replicas.
 import type { RunBus } from '../bus/bus.js';
 import { MemoryBus } from '../bus/memory.js';
 import { RedisBus } from '../bus/redis.js';
-import { markInterruptedRuns } from '../chat/interrupted-runs.js';
-import { RunManager } from '../chat/run-manager.js';
+import { newReplicaId, RunManager } from '../chat/run-manager.js';
 import { generateTitle } from '../chat/titles.js';
 import type { Settings } from '../config/settings.js';
 import type { Gateway } from '../gateway/gateway.js';
@@ -24,8 +23,11 @@ function log(message: string, error?: unknown): void {
 }
 
 /**
- * Opens the bus, marks runs left over from a previous process as interrupted, and starts the run
- * manager, which settles each reply's usage with `governance` (the one /v1 uses).
+ * Opens the bus and starts the run manager, which settles each reply's usage with `governance`
+ * (the one /v1 uses) and leases its runs. Runs a previous process left `streaming` are marked
+ * interrupted once their lease has expired, like those of any dead replica: at once when it
+ * expired long ago, otherwise by a later sweep (never at once, which would cut other replicas'
+ * live runs).
  */
 export async function openChatRuntime(
   settings: Settings,
@@ -36,10 +38,9 @@ export async function openChatRuntime(
   const bus: RunBus = settings.redisUrl
     ? await RedisBus.connect(settings.redisUrl, { log })
     : new MemoryBus();
-  const interrupted = await markInterruptedRuns(store.db);
-  if (interrupted)
-    log(`marked ${interrupted} unfinished repl${interrupted === 1 ? 'y' : 'ies'} as interrupted`);
   const runs = new RunManager({
+    replicaId: newReplicaId(),
+    heartbeatMs: settings.runHeartbeatMs,
     db: store.db,
     bus,
     gateway,
@@ -51,6 +52,7 @@ export async function openChatRuntime(
       }
     },
   });
+  await runs.tendLeases();
   return {
     bus,
     runs,

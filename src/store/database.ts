@@ -265,6 +265,10 @@ export interface MessagesTable {
   error: string | null;
   /** The run that generates (or generated) an assistant message. */
   run_id: string | null;
+  /** The replica generating the run while it streams (migration 0011). */
+  run_owner: string | null;
+  /** When that replica last renewed its lease on the run; too old means it died. */
+  run_heartbeat_at: Timestamp | null;
   prompt_tokens: number | null;
   completion_tokens: number | null;
   created_at: Timestamp;

@@ -9,6 +9,7 @@ import * as evals from './migrations/0007-evals.js';
 import * as arena from './migrations/0008-arena.js';
 import * as organisations from './migrations/0009-organisations.js';
 import * as usageDaily from './migrations/0010-usage-daily.js';
+import * as runLeases from './migrations/0011-run-leases.js';
 
 /** Every migration, in order. Add a new file for each change; never edit one that has shipped. */
 export const migrations: Readonly<Record<string, Migration>> = {
@@ -22,6 +23,7 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '0008-arena': arena,
   '0009-organisations': organisations,
   '0010-usage-daily': usageDaily,
+  '0011-run-leases': runLeases,
 };
 
 /** The names of every migration, in the order they apply. */

@@ -1,11 +1,13 @@
-// A lease on a background job, so that with several replicas one runs it at a time. The lease is
-// a row in `settings` (`lease:<job>`) holding its holder and expiry as JSON. Taking it is an
+// A named lease, so that with several replicas one of them does a thing at a time (the retention
+// job, any periodic cluster-wide work). The lease is a row in `settings` (`lease:<name>`) holding
+// its holder and expiry as JSON. Taking it is an
 // insert that does nothing on a conflict, or a compare-and-swap update (`where value = <what was
 // read>`) once the holder's time is up: both are single statements that SQLite and PostgreSQL
-// each apply to one writer only, so two replicas racing for it cannot both win.
+// each apply to one writer only, so two replicas racing for it cannot both win. Expiry compares
+// the replicas' clocks: they must agree (NTP) to well within a lease's time to live.
 import type { Kysely } from 'kysely';
 import { randomToken } from '../lib/ids.js';
-import { toTimestamp, type Database } from '../store/database.js';
+import { toTimestamp, type Database } from './database.js';
 
 interface LeaseValue {
   holder: string;
@@ -24,20 +26,36 @@ function parseLease(value: string): LeaseValue | undefined {
   return undefined;
 }
 
-/** One process's claim on a job; `acquire` again to renew it before it expires. */
-export class JobLease {
-  /** Who holds it: unique per JobLease, so two schedulers in one process are told apart too. */
-  readonly holder = `holder_${randomToken(12)}`;
+/** Options of a lease. */
+export interface LeaseOptions {
+  /**
+   * Names the holder, e.g. the replica id, so an operator reading the row can tell who holds it;
+   * a random suffix keeps two leases of one process apart.
+   */
+  holderPrefix?: string;
+}
+
+/** One claim on a named lease; `acquire` again to renew it before it expires. */
+export class Lease {
+  /** Who holds it: unique per Lease, so two schedulers in one process are told apart too. */
+  readonly holder: string;
   readonly #key: string;
   /** The value this lease last wrote, which `release` and the next renewal compare against. */
   #written?: string;
 
   constructor(
     private readonly db: Kysely<Database>,
-    job: string,
+    name: string,
     private readonly ttlMs: number,
+    options: LeaseOptions = {},
   ) {
-    this.#key = `lease:${job}`;
+    this.#key = `lease:${name}`;
+    this.holder = `${options.holderPrefix ?? 'holder'}_${randomToken(12)}`;
+  }
+
+  /** Whether this claim holds the lease as of its last `acquire` (it may have expired since). */
+  get held(): boolean {
+    return this.#written !== undefined;
   }
 
   /** Takes the lease, or renews it when held here; false while another holder's is unexpired. */
@@ -58,17 +76,17 @@ export class JobLease {
       .select('value')
       .where('key', '=', this.#key)
       .executeTakeFirst();
-    if (!row) return false; // released between the two statements: try again next time
+    if (!row) return this.#lost(); // released between the two statements: try again next time
     const current = parseLease(row.value);
     const ours = current?.holder === this.holder;
-    if (current && !ours && current.expiresAt > toTimestamp(now)) return false;
+    if (current && !ours && current.expiresAt > toTimestamp(now)) return this.#lost();
     const updated = await this.db
       .updateTable('settings')
       .set({ value, updated_at: toTimestamp(now) })
       .where('key', '=', this.#key)
       .where('value', '=', row.value)
       .executeTakeFirst();
-    return Number(updated.numUpdatedRows) === 1 ? this.#took(value) : false;
+    return Number(updated.numUpdatedRows) === 1 ? this.#took(value) : this.#lost();
   }
 
   /** Gives the lease up, if this process still holds it. */
@@ -85,5 +103,10 @@ export class JobLease {
   #took(value: string): true {
     this.#written = value;
     return true;
+  }
+
+  #lost(): false {
+    this.#written = undefined;
+    return false;
   }
 }
