@@ -1,6 +1,7 @@
 // The admin console in Chromium, by accessible names: the owner signs in, creates a team,
 // invites someone whose link (opened in another browser profile) creates their account and lands
-// them in the chat, makes them the team's manager, changes their role, looks at the providers and
+// them in the chat, makes them the team's manager, changes their role, erases another account,
+// looks at the providers and
 // target health, creates and revokes an API key, and finds all of it in the audit log. An
 // ordinary member gets no link to the console and a refusal at /admin. Each main screen is
 // screenshotted (artifacts/screenshots/admin-*.png) and checked by axe.
@@ -69,6 +70,7 @@ describe.runIf(run)('admin console (Chromium)', () => {
     const db = server.runtime.store.db;
     await createUser(db, { email: ownerEmail, password: ownerPassword, role: 'owner' });
     member = await signIn(db, { role: 'member', email: 'milo@example.com' });
+    await createUser(db, { email: 'erin@example.com', role: 'member' });
   });
 
   afterAll(async () => {
@@ -191,6 +193,22 @@ describe.runIf(run)('admin console (Chromium)', () => {
     expect(dana?.role).toBe('admin');
     // The owner's own row has no controls.
     expect(await section.getByRole('combobox', { name: `Role of ${ownerEmail}` }).count()).toBe(0);
+  });
+
+  it('erases an account with its data after a confirmation', async () => {
+    const section = await openSection(owner, 'Users');
+    await section.getByRole('button', { name: 'Erase erin@example.com and their data' }).click();
+    const dialog = owner.getByRole('dialog', { name: 'Erase account and data' });
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    expect(await findUserByEmail(server.runtime.store.db, 'erin@example.com')).toBeDefined();
+    await section.getByRole('button', { name: 'Erase erin@example.com and their data' }).click();
+    await dialog.getByRole('button', { name: 'Erase', exact: true }).click();
+    await section
+      .getByRole('status')
+      .getByText('erin@example.com and their data were erased.')
+      .waitFor();
+    expect(await rowWith(section, 'erin@example.com').count()).toBe(0);
+    expect(await findUserByEmail(server.runtime.store.db, 'erin@example.com')).toBeUndefined();
   });
 
   it('shows the providers, the models and the health of the target that served the chat', async () => {
@@ -322,6 +340,7 @@ describe.runIf(run)('admin console (Chromium)', () => {
       'invitation.accepted',
       'team.member_set',
       'user.role_changed',
+      'user.erased',
       'key.created',
       'key.revoked',
       'org.updated',

@@ -16,9 +16,6 @@ export function roleLabel(role: User['role']): AdminKey {
   return role === 'owner' ? 'roleOwner' : role === 'admin' ? 'roleAdmin' : 'roleMember';
 }
 
-/** Whether this server can erase an account with its data (POST /api/admin/users/:id/erase). */
-const canErase = false;
-
 type Pending =
   | { kind: 'role'; user: User; role: 'admin' | 'member' }
   | { kind: 'delete'; user: User }
@@ -122,16 +119,14 @@ export function UsersSection({ selfId }: SectionProps) {
                           >
                             {t('deleteUser')}
                           </button>
-                          {canErase ? (
-                            <button
-                              type="button"
-                              className="danger"
-                              aria-label={t('eraseUserOf', { email: user.email })}
-                              onClick={() => setPending({ kind: 'erase', user })}
-                            >
-                              {t('eraseUser')}
-                            </button>
-                          ) : null}
+                          <button
+                            type="button"
+                            className="danger"
+                            aria-label={t('eraseUserOf', { email: user.email })}
+                            onClick={() => setPending({ kind: 'erase', user })}
+                          >
+                            {t('eraseUser')}
+                          </button>
                         </>
                       ) : null}
                     </td>
