@@ -1,0 +1,139 @@
+// Run leases across replicas (docs/scale-out.md, "Leases"): two real `salon serve` processes on
+// one database (one SQLite file, or one PostgreSQL schema) and one Redis. Replica A is killed
+// mid-reply; B marks A's reply interrupted within seconds of A's last heartbeat, text kept, and a
+// client following it on B gets a final event; B's own reply, streaming all along, is never
+// touched and completes.
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { abandonedRunMessage } from '../src/chat/run-leases.js';
+import { openDatabase, type Store } from '../src/store/create-database.js';
+import { startFakeOpenAI, type FakeUpstream } from './helpers/fake-openai.js';
+import { hasRedis, redisTestUrl } from './helpers/redis.js';
+import { fetchRunEvents, joinedText } from './helpers/run-events.js';
+import { startSalon, type SalonServer } from './helpers/salon-process.js';
+import {
+  onReplica,
+  ownerEnv,
+  signInOwner,
+  startRun,
+  storyOf,
+  writeSalonYaml,
+} from './helpers/salon-session.js';
+import { storeTargets, type TestDatabase } from './helpers/stores.js';
+
+const targets = await storeTargets('run leases across replicas');
+const redis = await hasRedis('run leases across replicas');
+const heartbeatSeconds = 0.5;
+const story = storyOf(80);
+
+describe.runIf(redis).each(targets)('run leases on $dialect', (target) => {
+  const cleanups: (() => Promise<unknown>)[] = [];
+  afterAll(async () => {
+    for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
+  });
+
+  it('takes over a killed replica’s reply within seconds and never touches a live one', async () => {
+    const database: TestDatabase = await target.createDatabase();
+    cleanups.push(() => database.drop());
+    const dataDir = database.options.databaseUrl
+      ? await mkdtemp(path.join(os.tmpdir(), 'salon-leases-'))
+      : database.options.dataDir;
+    cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
+    const chat: FakeUpstream = await startFakeOpenAI([
+      { kind: 'reply', text: story, chunks: 80, chunkDelayMs: 100 },
+    ]);
+    const titles = await startFakeOpenAI([{ kind: 'reply', text: 'A story' }]);
+    cleanups.push(
+      () => chat.close(),
+      () => titles.close(),
+    );
+    const config = writeSalonYaml(dataDir, chat, titles);
+    const env = {
+      ...ownerEnv,
+      REDIS_URL: redisTestUrl,
+      SALON_RUN_HEARTBEAT: String(heartbeatSeconds),
+      ...(database.options.databaseUrl && { DATABASE_URL: database.options.databaseUrl }),
+    };
+    const start = async () => {
+      const server: SalonServer = await startSalon(
+        ['--data-dir', dataDir, '--config', config],
+        env,
+      );
+      cleanups.push(() => server.stop('SIGKILL'));
+      return server;
+    };
+    const a = await start();
+    const b = await start();
+    const replicaOf = async (server: SalonServer) => {
+      const ready = (await (await fetch(`${server.url}/readyz`)).json()) as { replica: string };
+      expect(server.stderr()).toContain(`as ${ready.replica}`);
+      return ready.replica;
+    };
+    const [replicaA, replicaB] = [await replicaOf(a), await replicaOf(b)];
+    expect(replicaA).toMatch(/^replica_/);
+    expect(replicaB).not.toBe(replicaA);
+
+    // The test reads rows directly; on SQLite its connection waits its turn like a third process.
+    const store: Store = await openDatabase(database.options);
+    cleanups.push(() => store.close());
+    const row = (messageId: string) =>
+      store.db
+        .selectFrom('messages')
+        .select(['status', 'content', 'error', 'run_owner', 'run_heartbeat_at'])
+        .where('id', '=', messageId)
+        .executeTakeFirstOrThrow();
+
+    const onA = await signInOwner(a.url);
+    const onB = onReplica(onA, b.url);
+    const live = await startRun(onB);
+    const doomed = await startRun(onA);
+    // A client follows A's reply through B (the Redis bus carries A's events).
+    const followed = fetchRunEvents(b.url, doomed.runId, onB.headers);
+
+    await expect
+      .poll(async () => (await row(doomed.messageId)).content.split(' ').length, {
+        timeout: 15_000,
+        interval: 100,
+      })
+      .toBeGreaterThan(8);
+    expect(await row(doomed.messageId)).toMatchObject({ status: 'streaming', run_owner: replicaA });
+    expect(await row(live.messageId)).toMatchObject({ status: 'streaming', run_owner: replicaB });
+
+    expect(await a.stop('SIGKILL')).toBeNull();
+    const killedAt = performance.now();
+    const flushed = (await row(doomed.messageId)).content;
+    await expect
+      .poll(async () => (await row(doomed.messageId)).status, { timeout: 15_000, interval: 50 })
+      .toBe('interrupted');
+    const takeoverMs = performance.now() - killedAt;
+    console.info(
+      `run leases on ${target.dialect}: A's reply interrupted ${Math.round(takeoverMs)} ms after the kill (heartbeat ${heartbeatSeconds * 1000} ms, expiry ×3)`,
+    );
+    // Three heartbeats plus the sweep's own period, with room for a loaded machine.
+    expect(takeoverMs).toBeLessThan(heartbeatSeconds * 1000 * 3 + 3_000);
+    const interrupted = await row(doomed.messageId);
+    expect(interrupted.error).toBe(abandonedRunMessage);
+    expect(interrupted.content).toBe(flushed);
+    expect(interrupted.content.length).toBeGreaterThan(0);
+    expect(story.startsWith(interrupted.content)).toBe(true);
+    expect(b.stderr()).toMatch(new RegExp(`marked 1 reply of ${replicaA} interrupted`));
+
+    // The follower on B ended cleanly with the final event, after the text it had seen.
+    const events = await followed;
+    expect(events.at(-1)).toMatchObject({ event: 'error', data: { message: abandonedRunMessage } });
+    expect(events.map((event) => event.id)).toEqual(events.map((_, index) => index + 1));
+    expect(story.startsWith(joinedText(events))).toBe(true);
+    expect(joinedText(events).length).toBeGreaterThanOrEqual(interrupted.content.length);
+
+    // B's own reply was renewed throughout and runs to its end.
+    const stillLive = await row(live.messageId);
+    expect(stillLive).toMatchObject({ status: 'streaming', run_owner: replicaB });
+    expect(Date.parse(stillLive.run_heartbeat_at!)).toBeGreaterThan(Date.now() - 3_000);
+    await expect
+      .poll(async () => (await row(live.messageId)).status, { timeout: 30_000, interval: 200 })
+      .toBe('complete');
+    expect((await row(live.messageId)).content).toBe(story);
+  }, 120_000);
+});
