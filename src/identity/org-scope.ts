@@ -26,6 +26,8 @@ export type OrgOwnedTable =
   | 'audit_events'
   | 'usage_events'
   | 'usage_daily'
+  | 'usage_daily_model'
+  | 'usage_daily_user'
   | 'api_keys';
 
 /** Queries confined to one organisation. */

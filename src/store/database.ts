@@ -364,6 +364,30 @@ export interface UsageDailyTable {
   latency_ms: number | string;
 }
 
+/** The summed counters every usage rollup row carries (`usage_daily` and its coarser companions). */
+export type UsageRollupCounters = Omit<
+  UsageDailyTable,
+  'org_id' | 'day' | 'model' | 'team_id' | 'user_id'
+>;
+
+/** `usage_daily_model`: `usage_daily` summed per organisation, UTC day and model (migration 0012). */
+export interface UsageDailyModelTable extends UsageRollupCounters {
+  org_id: string;
+  day: string;
+  model: string;
+}
+
+/**
+ * `usage_daily_user`: `usage_daily` summed per organisation, UTC day, user and team (`''` for
+ * none; migration 0012): per-user and per-team figures and active users.
+ */
+export interface UsageDailyUserTable extends UsageRollupCounters {
+  org_id: string;
+  day: string;
+  user_id: string;
+  team_id: string;
+}
+
 /** `arena_battles`: one prompt answered by two anonymous models, sides `a` and `b`. */
 export interface ArenaBattlesTable {
   id: string;
@@ -400,6 +424,8 @@ export interface Database {
   providers: ProvidersTable;
   usage_events: UsageEventsTable;
   usage_daily: UsageDailyTable;
+  usage_daily_model: UsageDailyModelTable;
+  usage_daily_user: UsageDailyUserTable;
   arena_battles: ArenaBattlesTable;
   arena_votes: ArenaVotesTable;
   orgs: OrgsTable;
