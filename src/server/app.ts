@@ -3,6 +3,7 @@
 import Fastify, { type FastifyInstance, type RouteOptions } from 'fastify';
 import type { ServerContext } from './context.js';
 import { installErrorHandler } from './error-handler.js';
+import { installJsonBodyParser } from './json-body.js';
 import { adminRoutes } from './routes/admin/index.js';
 import { apiRoutes } from './routes/api/index.js';
 import { healthRoutes } from './routes/health.js';
@@ -33,6 +34,7 @@ export async function buildApp(
     ...(options.forceCloseConnections && { forceCloseConnections: true }),
   });
   installErrorHandler(app, context.settings.bodyLimit);
+  installJsonBodyParser(app);
   if (options.onRoute) app.addHook('onRoute', options.onRoute);
   app.addHook('onRequest', async (request, reply) => {
     const startedAt = performance.now();
