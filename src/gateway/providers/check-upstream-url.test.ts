@@ -19,6 +19,11 @@ describe('upstream URL check', () => {
     ['http://0xA9FEA9FE/', /169\.254\.169\.254/], // hex, as the URL parser normalises it
     ['http://2852039166/', /169\.254\.169\.254/], // one decimal number
     ['http://[::ffff:169.254.169.254]/', /link-local/],
+    ['http://[::ffff:a9fe:a9fe]/', /link-local/],
+    ['http://[::ffff:169.254.169.254]:8080/v1', /link-local/],
+    ['http://0251.0376.0251.0376/', /169\.254\.169\.254/], // octal parts
+    ['http://169.254.43518/', /169\.254\.169\.254/], // the last two parts as one number
+    ['http://0xa9.0xfe.0xa9.0xfe/', /169\.254\.169\.254/],
     ['http://[fd00:ec2::254]/', /fd00:ec2::254/],
     ['http://[FD00:EC2:0:0:0:0:0:254]/', /fd00:ec2::254/],
     ['http://[fe80::1]/', /link-local/],

@@ -28,6 +28,7 @@ describe('upstream connections', () => {
     'models.internal': '127.0.0.1',
     'innocent.example': '169.254.169.254',
     'v6.example': 'fd00:ec2::254',
+    'mapped.example': '::ffff:169.254.169.254',
   });
 
   it('connects to a name that resolves to an ordinary address', async () => {
@@ -39,11 +40,57 @@ describe('upstream connections', () => {
 
   it('refuses a name that resolves to a metadata address, on IPv4 and IPv6', async () => {
     const agent = createUpstreamAgent({ connectTimeoutMs: 2_000, resolve });
-    for (const host of ['innocent.example', 'v6.example']) {
+    for (const host of ['innocent.example', 'v6.example', 'mapped.example']) {
       await expect(request(`http://${host}:${port}/`, { dispatcher: agent })).rejects.toThrow(
         /link-local or cloud metadata address/,
       );
     }
     await agent.close();
+  });
+
+  it('refuses a metadata address written as the host, in any of its forms, without connecting', async () => {
+    // Node does not look up a host that is already an address: the check must not rely on it.
+    const agent = createUpstreamAgent({ connectTimeoutMs: 2_000, resolve });
+    for (const host of [
+      '169.254.169.254',
+      '[::ffff:169.254.169.254]',
+      '[::ffff:a9fe:a9fe]',
+      '0xA9FEA9FE',
+      '2852039166',
+      '0251.0376.0251.0376',
+      '[fd00:ec2::254]',
+      '[fe80::1]',
+    ]) {
+      await expect(
+        request(`http://${host}/latest/meta-data/`, { dispatcher: agent }),
+        host,
+      ).rejects.toThrow(/link-local or cloud metadata address/);
+    }
+    await agent.close();
+  });
+
+  it('does not follow a redirect, even to an allowed address', async () => {
+    let reached = 0;
+    const target = http.createServer((_request, response) => {
+      reached++;
+      response.end('secret');
+    });
+    await new Promise<void>((done) => target.listen(0, '127.0.0.1', done));
+    const targetPort = (target.address() as AddressInfo).port;
+    const redirecting = http.createServer((_request, response) => {
+      response.writeHead(302, { location: `http://127.0.0.1:${targetPort}/` }).end();
+    });
+    await new Promise<void>((done) => redirecting.listen(0, '127.0.0.1', done));
+    const agent = createUpstreamAgent({ connectTimeoutMs: 2_000, resolve });
+    const response = await request(
+      `http://127.0.0.1:${(redirecting.address() as AddressInfo).port}/`,
+      { dispatcher: agent },
+    );
+    expect(response.statusCode).toBe(302);
+    await response.body.dump();
+    expect(reached).toBe(0);
+    await agent.close();
+    await new Promise((done) => target.close(done));
+    await new Promise((done) => redirecting.close(done));
   });
 });

@@ -1,9 +1,11 @@
 // The connection pool for one HTTP provider: keep-alive connections, a connect timeout, and
-// a DNS lookup that refuses link-local and cloud-metadata addresses on every connection (a
-// base URL's name could resolve there, or start to later). Redirects are never followed, so
-// no redirect can lead anywhere else.
+// a check of every connection's address against link-local and cloud-metadata addresses: a
+// host written as an address is checked before connecting (Node never calls `lookup` for one),
+// a name through a DNS lookup that refuses such addresses (a base URL's name could resolve
+// there, or start to later). Redirects are never followed, so no redirect can lead anywhere
+// else.
 import { lookup as dnsLookup, type LookupAddress, type LookupOptions } from 'node:dns';
-import { Agent } from 'undici';
+import { Agent, buildConnector } from 'undici';
 import { isBlockedAddress } from './check-upstream-url.js';
 
 type LookupCallback = (
@@ -24,14 +26,35 @@ export interface UpstreamAgentOptions {
 
 /** A keep-alive pool whose connections never reach a blocked address. */
 export function createUpstreamAgent(options: UpstreamAgentOptions): Agent {
+  const connectOptions = { timeout: options.connectTimeoutMs };
   return new Agent({
-    connect: {
-      timeout: options.connectTimeoutMs,
-      ...(!options.allowLinkLocal && { lookup: checkedLookup(options.resolve) }),
-    },
+    connect: options.allowLinkLocal
+      ? connectOptions
+      : checkedConnector(
+          buildConnector({ ...connectOptions, lookup: checkedLookup(options.resolve) }),
+        ),
     keepAliveTimeout: 30_000,
     keepAliveMaxTimeout: 600_000,
   });
+}
+
+/** A connector that refuses a blocked address written as the host, then connects as `connect`. */
+function checkedConnector(connect: buildConnector.connector): buildConnector.connector {
+  return (options, callback) => {
+    const host = options.hostname.replace(/^\[|\]$/g, '');
+    if (isBlockedAddress(host)) return callback(blockedAddressError(host, host), null);
+    connect(options, callback);
+  };
+}
+
+function blockedAddressError(hostname: string, address: string): NodeJS.ErrnoException {
+  const refusal: NodeJS.ErrnoException = new Error(
+    hostname === address
+      ? `${address} is a link-local or cloud metadata address, which Salon never calls`
+      : `${hostname} resolves to ${address}, a link-local or cloud metadata address, which Salon never calls`,
+  );
+  refusal.code = 'EBLOCKEDADDRESS';
+  return refusal;
 }
 
 /** dns.lookup's shape, always asked for every address. */
@@ -50,13 +73,7 @@ export function checkedLookup(resolve: Resolve = dnsLookup) {
     resolve(hostname, { ...options, all: true }, (error, addresses) => {
       if (error) return callback(error, []);
       const blocked = addresses.find((entry) => isBlockedAddress(entry.address));
-      if (blocked) {
-        const refusal: NodeJS.ErrnoException = new Error(
-          `${hostname} resolves to ${blocked.address}, a link-local or cloud metadata address, which Salon never calls`,
-        );
-        refusal.code = 'EBLOCKEDADDRESS';
-        return callback(refusal, []);
-      }
+      if (blocked) return callback(blockedAddressError(hostname, blocked.address), []);
       if (options.all) return callback(null, addresses);
       const first = addresses[0]!;
       callback(null, first.address, first.family);
