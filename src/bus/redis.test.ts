@@ -5,13 +5,13 @@ import { hasRedis, redisTestUrl, uniqueTestPrefix } from '../../tests/helpers/re
 import type { RunBus, RunBusOptions, RunEvent } from './bus.js';
 import { runBusContract } from './bus-contract.js';
 import { followRun } from './follow.js';
-import { RedisBus, runKeys } from './redis.js';
+import { RedisBus, runKeys, type RedisBusOptions } from './redis.js';
 import { appendScript, LuaScript } from './redis-scripts.js';
 
 const available = await hasRedis('Redis run bus');
 // One prefix per test process: runs of parallel test runs never meet.
 const keyPrefix = `${uniqueTestPrefix()}:`;
-const connect = (options: RunBusOptions = {}, url = redisTestUrl) =>
+const connect = (options: RedisBusOptions = {}, url = redisTestUrl) =>
   RedisBus.connect(url, { ...options, keyPrefix });
 
 if (available) {
