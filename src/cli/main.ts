@@ -27,7 +27,8 @@ program
   .option('-p, --port <port>', 'port (default 8080, env SALON_PORT)')
   .option('-H, --host <host>', 'host (default 127.0.0.1, env SALON_HOST)')
   .action(async (flags: SettingsFlags) => {
-    const server = await serve(resolveSettings({ ...globalFlags(), ...flags }));
+    const settings = resolveSettings({ ...globalFlags(), ...flags });
+    const server = await serve(settings);
     let stopping = false;
     const shutdown = (signal: string) => {
       // `on`, not `once`: with a model loaded the signal can be seen twice, and a second one
@@ -35,7 +36,11 @@ program
       if (stopping) return;
       stopping = true;
       console.error(`${signal}: shutting down`);
-      const deadline = setTimeout(() => process.exit(1), 15_000).unref();
+      // The shutdown bounds each of its steps within this; the timer is the last resort.
+      const deadline = setTimeout(() => {
+        console.error(`${signal}: not shut down after ${settings.shutdownTimeoutMs} ms; exiting`);
+        process.exit(1);
+      }, settings.shutdownTimeoutMs).unref();
       server.stop().then(
         () => {
           clearTimeout(deadline);

@@ -1,9 +1,10 @@
 // `salon serve`: opens the runtime, creates the owner from env on first start, listens, and
-// shuts down cleanly on SIGINT/SIGTERM; SIGHUP reloads salon.yaml.
+// shuts down gracefully on SIGINT/SIGTERM (graceful-shutdown.ts); SIGHUP reloads salon.yaml.
 import type { Settings } from '../config/settings.js';
 import { appendAudit } from '../governance/audit-log.js';
 import { setupOwnerIfNone } from '../identity/setup-owner.js';
 import { buildApp } from './app.js';
+import { shutDownGracefully } from './graceful-shutdown.js';
 import { noModelHint } from './routes/v1/models.js';
 import { reloadGateway } from './reload-gateway.js';
 import { startRetention } from './retention-runtime.js';
@@ -39,14 +40,17 @@ export async function serve(
   const summary = models.length
     ? `Models: ${models.map((m) => (m.aliasOf ? `${m.name} → ${m.aliasOf}` : m.name)).join(', ')}`
     : noModelHint;
-  console.error(`${summary}\nSalon is listening on ${address}`);
+  console.error(`${summary}\nSalon is listening on ${address} as ${runtime.runs.replicaId}`);
   let stopping: Promise<void> | undefined;
   const stop = () =>
-    (stopping ??= (async () => {
-      await retention.stop();
-      await app.close();
-      await runtime.close();
-    })());
+    (stopping ??= shutDownGracefully({
+      app,
+      runs: runtime.runs,
+      stopJobs: () => retention.stop(),
+      closeRuntime: () => runtime.close(),
+      timeoutMs: settings.shutdownTimeoutMs,
+      log: (message) => console.error(`salon: ${message}`),
+    }));
   const reload = async () => {
     try {
       const summary = await reloadGateway(settings, runtime.gateway, runtime.governance);

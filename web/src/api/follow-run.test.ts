@@ -79,6 +79,34 @@ describe('followRun', () => {
     expect(events.map((event) => event.type)).toEqual(['text-delta', 'error']);
   });
 
+  it('resumes after a server shutting down says reconnect, waiting the time it asks', async () => {
+    const seen: Array<string | null> = [];
+    const startedAt: number[] = [];
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async (_url: string, init: RequestInit) => {
+        seen.push(new Headers(init.headers).get('last-event-id'));
+        startedAt.push(performance.now());
+        const body =
+          seen.length === 1
+            ? sse([[1, 'text-delta', { text: 'Bon' }]]) +
+              'retry: 120\nevent: reconnect\ndata: {"retryMs":120,"reason":"shutting down"}\n\n'
+            : sse([
+                [2, 'text-delta', { text: 'jour' }],
+                [3, 'finish', { finishReason: 'stop' }],
+              ]);
+        return new Response(body, { status: 200 });
+      }),
+    );
+    const events: RunEvent[] = [];
+    await followRun('r', { onEvent: (event) => events.push(event), retryDelay: () => 5_000 });
+    expect(seen).toEqual([null, '1']);
+    // The hint, not the 5 s backoff, decided the wait.
+    expect(startedAt[1]! - startedAt[0]!).toBeGreaterThanOrEqual(100);
+    expect(startedAt[1]! - startedAt[0]!).toBeLessThan(2_000);
+    expect(events.map((event) => event.type)).toEqual(['text-delta', 'text-delta', 'finish']);
+  });
+
   it('gives up on a 404 and stops when aborted', async () => {
     vi.stubGlobal(
       'fetch',

@@ -1,6 +1,7 @@
 // Follows a durable run's events. A run outlives any one HTTP response: when the stream
 // drops before `finish`/`error`, we reconnect with Last-Event-ID = the last sequence number
-// seen, and the server sends exactly the events after it (no gap, no duplicate).
+// seen, and the server sends exactly the events after it (no gap, no duplicate). A server that
+// shuts down sends `reconnect` first, with how long to wait (another replica takes over).
 import { toApiError } from './client.js';
 import { readSse } from './sse.js';
 import type { RunEvent } from './types.js';
@@ -27,6 +28,7 @@ export async function followRun(runId: string, options: FollowRunOptions): Promi
   for (;;) {
     options.signal?.throwIfAborted();
     let ended = false;
+    let retryHint: number | undefined;
     try {
       const headers: Record<string, string> = { accept: 'text/event-stream' };
       if (lastId > 0) headers['last-event-id'] = String(lastId);
@@ -43,6 +45,10 @@ export async function followRun(runId: string, options: FollowRunOptions): Promi
         await readSse(
           response,
           (sse) => {
+            if (sse.event === 'reconnect') {
+              retryHint = reconnectDelay(sse.data);
+              return;
+            }
             const id = Number(sse.id);
             // Never apply an event twice, whatever a proxy replays.
             if (Number.isFinite(id) && sse.id !== undefined) {
@@ -66,8 +72,19 @@ export async function followRun(runId: string, options: FollowRunOptions): Promi
     if (ended) return;
     attempt += 1;
     options.onReconnecting?.(attempt);
-    await sleep(delay(attempt), options.signal);
+    await sleep(retryHint ?? delay(attempt), options.signal);
   }
+}
+
+/** The wait a `reconnect` event asks for (its `retryMs`, at most 10 s), or 1 s. */
+function reconnectDelay(data: string): number {
+  try {
+    const retryMs = Number((JSON.parse(data) as { retryMs?: unknown }).retryMs);
+    if (Number.isFinite(retryMs) && retryMs >= 0) return Math.min(retryMs, 10_000);
+  } catch {
+    // a malformed hint: the default below
+  }
+  return 1_000;
 }
 
 /** Turns one SSE event into a RunEvent; unknown event names (usage, keep-alives) give undefined. */
