@@ -49,4 +49,18 @@ describe('listUpstreamModels', () => {
       message: expect.stringMatching(/no answer within 0.2 s/),
     });
   });
+
+  it('refuses a name resolving to a metadata address, and a metadata address as the host', async () => {
+    const port = new URL(base).port;
+    const metadataDns: Parameters<typeof listUpstreamModels>[2] = (_hostname, _options, callback) =>
+      callback(null, [{ address: '169.254.169.254', family: 4 }]);
+    for (const base_url of [`http://innocent.example:${port}/v1`, 'http://169.254.169.254/v1']) {
+      await expect(
+        listUpstreamModels({ type: 'openai', base_url }, 2_000, metadataDns),
+      ).rejects.toMatchObject({
+        status: 400,
+        message: expect.stringMatching(/link-local or cloud metadata address/),
+      });
+    }
+  });
 });

@@ -4,15 +4,21 @@
 import { request as httpRequest } from 'undici';
 import type { OpenAIProviderConfig } from '../../config/schema.js';
 import { badRequest } from '../../lib/errors.js';
+import { createUpstreamAgent, type Resolve } from './upstream-agent.js';
 
 /** Most models a provider may list (OpenRouter lists a few hundred). */
 export const maxListedModels = 1000;
 const maxAnswerBytes = 4 * 1024 * 1024;
 
-/** The model ids the upstream lists; a 400 with the reason when it cannot be asked or read. */
+/**
+ * The model ids the upstream lists; a 400 with the reason when it cannot be asked or read. The
+ * request goes through the upstream agent, so a name resolving to a link-local or metadata
+ * address is refused as it is for generations (`resolve` replaces DNS in tests).
+ */
 export async function listUpstreamModels(
   config: OpenAIProviderConfig,
   timeoutMs = 10_000,
+  resolve?: Resolve,
 ): Promise<string[]> {
   const url = config.base_url.replace(/\/+$/, '') + '/models';
   const fail = (reason: string) =>
@@ -23,8 +29,14 @@ export async function listUpstreamModels(
     );
   let text: string;
   let status: number;
+  const agent = createUpstreamAgent({
+    connectTimeoutMs: timeoutMs,
+    allowLinkLocal: config.allow_link_local,
+    resolve,
+  });
   try {
     const response = await httpRequest(url, {
+      dispatcher: agent,
       method: 'GET',
       headers: {
         accept: 'application/json',
@@ -40,6 +52,8 @@ export async function listUpstreamModels(
       throw fail(`no answer within ${timeoutMs / 1000} s`);
     }
     throw fail(describe(error));
+  } finally {
+    void agent.close();
   }
   if (status >= 300) throw fail(`it answered ${status}${upstreamMessage(text)}`);
   let ids: unknown[];
