@@ -353,6 +353,10 @@ describe.each(targets)('GDPR API on $dialect', (target) => {
           sum(prompt_tokens) as tokens from usage_daily where org_id = ${defaultOrgId}`.execute(
           store.db,
         ),
+        sql<{ n: number | string; tokens: number | string }>`select sum(requests) as n,
+          sum(prompt_tokens) as tokens from usage_daily_user where org_id = ${defaultOrgId}`.execute(
+          store.db,
+        ),
       ]).then((results) =>
         results.map(({ rows }) => rows.map((row) => [Number(row.n), Number(row.tokens)])),
       );
@@ -373,17 +377,21 @@ describe.each(targets)('GDPR API on $dialect', (target) => {
       search.json<{ results: { conversationId: string }[] }>().results[0]?.conversationId,
     ).toBe(kept.id);
     // Same tokens; one request more: the reply that the erasure stopped is counted too, unnamed.
-    const [[[requests, tokens]], [[rolledUp, rolledUpTokens]]] = (await totals()) as [
-      [[number, number]],
-      [[number, number]],
-    ];
-    const [[[requestsBefore, tokensBefore]], [[rolledUpBefore, rolledUpTokensBefore]]] =
-      totalsBefore as [[[number, number]], [[number, number]]];
-    expect([requests, tokens, rolledUp, rolledUpTokens]).toEqual([
+    type Totals = [[[number, number]], [[number, number]], [[number, number]]];
+    const [[[requests, tokens]], [[rolledUp, rolledUpTokens]], [[perUser, perUserTokens]]] =
+      (await totals()) as Totals;
+    const [
+      [[requestsBefore, tokensBefore]],
+      [[rolledUpBefore, rolledUpTokensBefore]],
+      [[perUserBefore, perUserTokensBefore]],
+    ] = totalsBefore as Totals;
+    expect([requests, tokens, rolledUp, rolledUpTokens, perUser, perUserTokens]).toEqual([
       requestsBefore + 1,
       tokensBefore,
       rolledUpBefore + 1,
       rolledUpTokensBefore,
+      perUserBefore + 1,
+      perUserTokensBefore,
     ]);
     // No table but the audit log holds the id, the address or the words.
     const dump = await everyTableButAudit(store);

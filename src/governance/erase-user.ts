@@ -2,7 +2,7 @@
 // only what the foreign keys cascade to. On top of `deleteUser` (sessions, API keys, folders,
 // conversations with their messages, shares, feedback, arena battles and votes, team
 // memberships), in the same transaction: the messages' words leave the search index for good, the
-// usage ledger and its daily rollup keep their numbers but lose the person (so the organisation's
+// usage ledger and its daily rollups keep their numbers but lose the person (so the organisation's
 // totals stay right), invitations addressed to or accepted by them lose the address and the link,
 // their own quotas go, and sign-in counters for their address are cleared. The audit log is left
 // as it is: it is append-only and hash-chained, and keeping a record of actions is a legal
@@ -26,6 +26,12 @@ const dailyCounters = [
   'latency_ms',
 ] as const;
 
+// The rollups that name users, and their other key columns (usage_daily_model names none).
+const rollupsWithUsers = [
+  { table: 'usage_daily', others: ['model', 'team_id'] },
+  { table: 'usage_daily_user', others: ['team_id'] },
+] as const;
+
 /** Ledger rows lose the user and their keys; rollup rows move to "no user" (`''`), summed in. */
 async function anonymiseUsage(trx: Kysely<Database>, target: User): Promise<void> {
   const keys = trx.selectFrom('api_keys').select('id').where('user_id', '=', target.id);
@@ -35,30 +41,40 @@ async function anonymiseUsage(trx: Kysely<Database>, target: User): Promise<void
     .where((eb) => eb.or([eb('user_id', '=', target.id), eb('api_key_id', 'in', keys)]))
     .execute();
   const scope = new OrgScope(trx, target.orgId);
-  await trx
-    .insertInto('usage_daily')
-    .columns(['org_id', 'day', 'model', 'team_id', 'user_id', ...dailyCounters])
-    .expression(
-      scope
-        .selectFrom('usage_daily')
-        .select(['org_id', 'day', 'model', 'team_id', (eb) => eb.val('').as('user_id')])
-        .select(dailyCounters)
-        .where('user_id', '=', target.id),
-    )
-    .onConflict((conflict) =>
-      conflict
-        .columns(['org_id', 'day', 'model', 'team_id', 'user_id'])
-        .doUpdateSet((eb) =>
-          Object.fromEntries(
-            dailyCounters.map((name) => [
-              name,
-              eb(eb.ref(`usage_daily.${name}`), '+', eb.ref(`excluded.${name}`)),
-            ]),
+  // The casts: Kysely cannot type a query on a table picked at run time; both tables share these
+  // columns.
+  for (const { table, others } of rollupsWithUsers) {
+    await trx
+      .insertInto(table)
+      .columns(['org_id', 'day', ...others, 'user_id', ...dailyCounters] as never)
+      .expression(
+        scope
+          .selectFrom(table as 'usage_daily')
+          .select([
+            'org_id',
+            'day',
+            ...(others as readonly ('model' | 'team_id')[]),
+            (eb) => eb.val('').as('user_id'),
+          ])
+          .select(dailyCounters)
+          .where('user_id', '=', target.id),
+      )
+      .onConflict((conflict) =>
+        conflict
+          .columns(['org_id', 'day', ...others, 'user_id'] as never)
+          .doUpdateSet(
+            (eb) =>
+              Object.fromEntries(
+                dailyCounters.map((name) => [
+                  name,
+                  eb(eb.ref(`${table}.${name}` as never), '+', eb.ref(`excluded.${name}` as never)),
+                ]),
+              ) as never,
           ),
-        ),
-    )
-    .execute();
-  await scope.deleteFrom('usage_daily').where('user_id', '=', target.id).execute();
+      )
+      .execute();
+    await scope.deleteFrom(table).where('user_id', '=', target.id).execute();
+  }
 }
 
 /** Everything `deleteUser`'s cascades do not reach; runs in its transaction. */

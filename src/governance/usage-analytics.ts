@@ -1,8 +1,13 @@
 // Usage analytics for one organisation over whole UTC days: totals, and breakdowns by day, model,
-// team or user. Everything is read from the daily rollup (`usage_daily`, usage-rollup.ts) through
-// an OrgScope, so a query can only ever see the caller's organisation; the raw ledger is never
-// scanned here (10 million rows would take seconds, the rollup milliseconds).
-import { sql, type ExpressionBuilder } from 'kysely';
+// team or user. Everything is read from the rollups (usage-rollup.ts) through an OrgScope, so a
+// query can only ever see the caller's organisation; the raw ledger is never scanned here. Each
+// figure comes from the smallest rollup that holds it exactly:
+// - sums per day and per model, and the per-model series: `usage_daily_model` (org, day, model);
+// - sums per team and per user, and active (distinct) users of the range, a day, a team or a
+//   user: `usage_daily_user` (org, day, user, team);
+// - active users per model: `usage_daily` (org, day, model, team, user), the one figure that needs
+//   users paired with models. That is the slowest query over long ranges.
+import { sql, type ExpressionBuilder, type SelectQueryBuilder } from 'kysely';
 import type { OrgScope } from '../identity/org-scope.js';
 import type { Database } from '../store/database.js';
 import { daysIn, type UsageRange } from './usage-range.js';
@@ -38,10 +43,22 @@ export interface UsageBreakdownRow extends UsageFigures {
 
 const keyColumn = { day: 'day', model: 'model', team: 'team_id', user: 'user_id' } as const;
 
+/** The rollup tables analytics read. */
+type RollupTable = 'usage_daily' | 'usage_daily_model' | 'usage_daily_user';
+
+/** Where each grouping's sums and active users are read (see the header). */
+const sources: Record<UsageGroupBy | 'totals', { sums: RollupTable; users: RollupTable }> = {
+  totals: { sums: 'usage_daily_model', users: 'usage_daily_user' },
+  day: { sums: 'usage_daily_model', users: 'usage_daily_user' },
+  model: { sums: 'usage_daily_model', users: 'usage_daily' },
+  team: { sums: 'usage_daily_user', users: 'usage_daily_user' },
+  user: { sums: 'usage_daily_user', users: 'usage_daily_user' },
+};
+
 // Sums come back as bigint strings from PostgreSQL and as numbers from SQLite.
 type Sum = number | string | null;
 
-function sums(eb: ExpressionBuilder<Database, 'usage_daily'>) {
+function sums(eb: ExpressionBuilder<Database, RollupTable>) {
   return [
     eb.fn.sum<Sum>('requests').as('requests'),
     eb.fn.sum<Sum>('errors').as('errors'),
@@ -50,20 +67,23 @@ function sums(eb: ExpressionBuilder<Database, 'usage_daily'>) {
     eb.fn.sum<Sum>('cost_usd').as('cost_usd'),
     eb.fn.sum<Sum>('unpriced_requests').as('unpriced_requests'),
     eb.fn.sum<Sum>('latency_ms').as('latency_ms'),
-    sql<Sum>`count(distinct nullif(user_id, ''))`.as('active_users'),
   ] as const;
 }
 
-type SumRow = Record<
-  | 'requests'
-  | 'errors'
-  | 'prompt_tokens'
-  | 'completion_tokens'
-  | 'cost_usd'
-  | 'unpriced_requests'
-  | 'latency_ms'
-  | 'active_users',
-  Sum
+const activeUsers = sql<Sum>`count(distinct nullif(user_id, ''))`.as('active_users');
+
+type SumRow = Partial<
+  Record<
+    | 'requests'
+    | 'errors'
+    | 'prompt_tokens'
+    | 'completion_tokens'
+    | 'cost_usd'
+    | 'unpriced_requests'
+    | 'latency_ms'
+    | 'active_users',
+    Sum
+  >
 >;
 
 function toFigures(row: SumRow | undefined): UsageFigures {
@@ -83,15 +103,53 @@ function toFigures(row: SumRow | undefined): UsageFigures {
   };
 }
 
-/** The organisation's rollup rows in the range. */
-function rollupRows(scope: OrgScope, range: UsageRange) {
-  return scope.selectFrom('usage_daily').where('day', '>=', range.from).where('day', '<', range.to);
+/** The organisation's rows of one rollup in the range. */
+function rollupRows(scope: OrgScope, table: RollupTable, range: UsageRange) {
+  // The cast only undoes TypeScript's failure to narrow a union of tables; the SQL is the same.
+  return (scope.selectFrom(table) as SelectQueryBuilder<Database, RollupTable, object>)
+    .where('day', '>=', range.from)
+    .where('day', '<', range.to);
+}
+
+/**
+ * Sums and active users over the range, per value of `column` (or overall without one): one
+ * query when one rollup holds both, else one for each, joined here by key.
+ */
+async function figuresBy(
+  scope: OrgScope,
+  range: UsageRange,
+  grouping: UsageGroupBy | 'totals',
+): Promise<{ key: string | null; figures: SumRow }[]> {
+  const { sums: sumsFrom, users: usersFrom } = sources[grouping];
+  const column = grouping === 'totals' ? undefined : keyColumn[grouping];
+  const key = column ? sql<string>`${sql.ref(column)}` : sql<string>`''`;
+  const inRange = (table: RollupTable) =>
+    rollupRows(scope, table, range).$if(column !== undefined, (query) => query.groupBy(column!));
+  if (sumsFrom === usersFrom) {
+    const rows = await inRange(sumsFrom)
+      .select((eb) => [key.as('key'), ...sums(eb), activeUsers])
+      .execute();
+    return rows.map(({ key, ...figures }) => ({ key, figures }));
+  }
+  const [sumRows, userRows] = await Promise.all([
+    inRange(sumsFrom)
+      .select((eb) => [key.as('key'), ...sums(eb)])
+      .execute(),
+    inRange(usersFrom)
+      .select([key.as('key'), activeUsers])
+      .execute(),
+  ]);
+  const users = new Map(userRows.map((row) => [row.key, row.active_users]));
+  return sumRows.map(({ key, ...figures }) => ({
+    key,
+    figures: { ...figures, active_users: users.get(key) ?? 0 },
+  }));
 }
 
 /** The organisation's totals over the range. */
 export async function usageTotals(scope: OrgScope, range: UsageRange): Promise<UsageFigures> {
-  const row = await rollupRows(scope, range).select(sums).executeTakeFirst();
-  return toFigures(row);
+  const [row] = await figuresBy(scope, range, 'totals');
+  return toFigures(row?.figures);
 }
 
 /**
@@ -103,12 +161,11 @@ export async function usageBreakdown(
   range: UsageRange,
   groupBy: UsageGroupBy,
 ): Promise<UsageBreakdownRow[]> {
-  const column = keyColumn[groupBy];
-  const rows = await rollupRows(scope, range)
-    .select((eb) => [eb.ref(column).as('key'), ...sums(eb)])
-    .groupBy(column)
-    .execute();
-  const lines = rows.map((row) => ({ key: row.key === '' ? null : row.key, ...toFigures(row) }));
+  const rows = await figuresBy(scope, range, groupBy);
+  const lines = rows.map((row) => ({
+    key: row.key === '' ? null : row.key,
+    ...toFigures(row.figures),
+  }));
   if (groupBy === 'day') {
     const byDay = new Map(lines.map((line) => [line.key, line]));
     return daysIn(range).map((day) => byDay.get(day) ?? { key: day, ...toFigures(undefined) });
@@ -133,7 +190,10 @@ export interface UsageSeries {
 
 /** The organisation's requests, tokens and cost per day, split by model. */
 export async function usageSeriesByModel(scope: OrgScope, range: UsageRange): Promise<UsageSeries> {
-  const rows = await rollupRows(scope, range)
+  const rows = await scope
+    .selectFrom('usage_daily_model')
+    .where('day', '>=', range.from)
+    .where('day', '<', range.to)
     .select((eb) => [
       'day',
       'model',

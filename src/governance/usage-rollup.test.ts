@@ -1,6 +1,6 @@
-// The daily rollup on both dialects: after several flushes, flushes from several ledgers at once,
-// and a flush whose rollup write failed and was retried, `usage_daily` holds exactly the sums of
-// the raw ledger.
+// The daily rollups on both dialects: after several flushes, flushes from several ledgers at once,
+// and a flush whose rollup write failed and was retried, `usage_daily` and its coarser companions
+// `usage_daily_model` and `usage_daily_user` hold exactly the sums of the raw ledger.
 import { sql, type Kysely, type KyselyPlugin } from 'kysely';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { openTestStore, storeTargets } from '../../tests/helpers/stores.js';
@@ -30,23 +30,49 @@ function records(count: number, seed: number): UsageRecord[] {
   });
 }
 
-/** The ledger summed the way the rollup should hold it, as comparable rows. */
-async function fromLedger(db: Kysely<Database>) {
+// Each rollup's key columns after org_id and day, as the ledger spells them.
+const rollupKeys = {
+  usage_daily: {
+    model: sql`model`,
+    team_id: sql`coalesce(team_id, '')`,
+    user_id: sql`coalesce(user_id, '')`,
+  },
+  usage_daily_model: { model: sql`model` },
+  usage_daily_user: { user_id: sql`coalesce(user_id, '')`, team_id: sql`coalesce(team_id, '')` },
+} as const;
+
+type RollupTable = keyof typeof rollupKeys;
+const rollupTables = Object.keys(rollupKeys) as RollupTable[];
+
+/** The ledger summed the way a rollup should hold it, as comparable rows. */
+async function fromLedger(db: Kysely<Database>, table: RollupTable = 'usage_daily') {
+  const keys = Object.entries(rollupKeys[table]).map(
+    ([name, value]) => sql`${value} as ${sql.ref(name)}`,
+  );
+  const groups = Object.keys(rollupKeys[table]).map((_, index) => sql.lit(index + 3));
   const { rows } = await sql<Record<string, unknown>>`
-    select org_id, substr(created_at, 1, 10) as day, model, coalesce(team_id, '') as team_id,
-      coalesce(user_id, '') as user_id, count(*) as requests,
+    select org_id, substr(created_at, 1, 10) as day, ${sql.join(keys)}, count(*) as requests,
       sum(case when status >= 400 then 1 else 0 end) as errors,
       sum(prompt_tokens) as prompt_tokens, sum(completion_tokens) as completion_tokens,
       coalesce(sum(cost_usd), 0) as cost_usd,
       sum(case when cost_usd is null then 1 else 0 end) as unpriced_requests,
       sum(latency_ms) as latency_ms
     from usage_events where org_id is not null
-    group by 1, 2, 3, 4, 5`.execute(db);
+    group by 1, 2, ${sql.join(groups)}`.execute(db);
   return normalise(rows);
 }
 
-async function fromRollup(db: Kysely<Database>) {
-  return normalise(await db.selectFrom('usage_daily').selectAll().execute());
+async function fromRollup(db: Kysely<Database>, table: RollupTable = 'usage_daily') {
+  return normalise(await db.selectFrom(table).selectAll().execute());
+}
+
+/** Every rollup equals the ledger summed over its key. */
+async function expectRollupsMatchLedger(db: Kysely<Database>) {
+  for (const table of rollupTables) {
+    const expected = await fromLedger(db, table);
+    expect(expected.length, table).toBeGreaterThan(0);
+    expect(await fromRollup(db, table), table).toEqual(expected);
+  }
 }
 
 function normalise(rows: Record<string, unknown>[]) {
@@ -79,7 +105,7 @@ describe.each(targets)('usage rollup on $dialect', (target) => {
   });
   beforeEach(async () => {
     await store.db.deleteFrom('usage_events').execute();
-    await store.db.deleteFrom('usage_daily').execute();
+    for (const table of rollupTables) await store.db.deleteFrom(table).execute();
   });
 
   it('matches the raw ledger after several flushes adding to the same days', async () => {
@@ -89,9 +115,8 @@ describe.each(targets)('usage rollup on $dialect', (target) => {
       await ledger.flush();
     }
     await ledger.close();
-    const expected = await fromLedger(store.db);
-    expect(expected.length).toBeGreaterThan(20);
-    expect(await fromRollup(store.db)).toEqual(expected);
+    expect((await fromLedger(store.db)).length).toBeGreaterThan(20);
+    await expectRollupsMatchLedger(store.db);
   });
 
   it('matches the raw ledger when several ledgers flush the same keys at once', async () => {
@@ -112,7 +137,7 @@ describe.each(targets)('usage rollup on $dialect', (target) => {
       .select((eb) => eb.fn.countAll<number | string>().as('n'))
       .executeTakeFirstOrThrow();
     expect(Number(count.n)).toBe(4 * 3 * 120);
-    expect(await fromRollup(store.db)).toEqual(await fromLedger(store.db));
+    await expectRollupsMatchLedger(store.db);
   });
 
   it('writes neither the rows nor their sums when the rollup write fails, then both on retry', async () => {
@@ -120,7 +145,11 @@ describe.each(targets)('usage rollup on $dialect', (target) => {
     const failRollupOnce: KyselyPlugin = {
       transformQuery: (args) => {
         const node = args.node;
-        if (node.kind === 'InsertQueryNode' && node.into?.table.identifier.name === 'usage_daily') {
+        // The last rollup written: the ledger rows and the other rollups are already in.
+        if (
+          node.kind === 'InsertQueryNode' &&
+          node.into?.table.identifier.name === 'usage_daily_user'
+        ) {
           if (failNext) {
             failNext = false;
             throw new Error('rollup refused');
@@ -137,11 +166,9 @@ describe.each(targets)('usage rollup on $dialect', (target) => {
     for (const record of records(50, 1)) ledger.record(record);
     await expect(ledger.flush()).rejects.toThrow('rollup refused');
     expect(await fromLedger(store.db)).toEqual([]);
-    expect(await fromRollup(store.db)).toEqual([]);
+    for (const table of rollupTables) expect(await fromRollup(store.db, table)).toEqual([]);
     await ledger.flush();
     await ledger.close();
-    const expected = await fromLedger(store.db);
-    expect(expected.length).toBeGreaterThan(0);
-    expect(await fromRollup(store.db)).toEqual(expected);
+    await expectRollupsMatchLedger(store.db);
   });
 });

@@ -1,6 +1,8 @@
-// Keeps `usage_daily` (the ledger summed per organisation, day, model, team and user) up to date:
-// the ledger calls `addToUsageDaily` with each batch, in the transaction that inserts the batch, so
-// the rollup never counts a row the ledger lacks, nor misses one it has, even when a write fails
+// Keeps the usage rollups up to date: `usage_daily` (the ledger summed per organisation, day,
+// model, team and user) and its coarser companions `usage_daily_model` (organisation, day, model)
+// and `usage_daily_user` (organisation, day, user, team), which analytics read for speed. The
+// ledger calls `addToUsageDaily` with each batch, in the transaction that inserts the batch, so
+// no rollup ever counts a row the ledger lacks, nor misses one it has, even when a write fails
 // and is retried.
 import type { Kysely, Transaction } from 'kysely';
 import type { Database, UsageEventsTable } from '../store/database.js';
@@ -85,31 +87,75 @@ export function dailyRollup(rows: readonly LedgerRow[]): DailyRow[] {
   return [...byKey.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, s]) => s);
 }
 
+/** The rollup tables and the columns of their key after `org_id` and `day`. */
+export const usageRollups = [
+  { table: 'usage_daily', keys: ['model', 'team_id', 'user_id'] },
+  { table: 'usage_daily_model', keys: ['model'] },
+  { table: 'usage_daily_user', keys: ['user_id', 'team_id'] },
+] as const;
+
+type RollupKey = (typeof usageRollups)[number]['keys'][number];
+
+/** Sums fine rollup rows again over a coarser key, sorted by that key. */
+export function coarserRollup(rows: readonly DailyRow[], keys: readonly RollupKey[]): DailyRow[] {
+  const byKey = new Map<string, DailyRow>();
+  for (const row of rows) {
+    const id = JSON.stringify([row.org_id, row.day, ...keys.map((key) => row[key])]);
+    const sum = byKey.get(id);
+    if (!sum) {
+      byKey.set(id, { ...row });
+      continue;
+    }
+    for (const name of counters) sum[name] += row[name];
+  }
+  return [...byKey.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, s]) => s);
+}
+
 // 12 columns × 400 rows stays far below both dialects' limits on bound parameters.
 const rowsPerStatement = 400;
 
-/** Adds a batch of ledger rows to `usage_daily`; call it in the transaction inserting them. */
+/**
+ * Adds a batch of ledger rows to every rollup; call it in the transaction inserting them. Tables
+ * are written in one order (`usageRollups`) and each table's keys in sorted order, so concurrent
+ * flushes on PostgreSQL lock rows in one global order.
+ */
 export async function addToUsageDaily(
   db: Kysely<Database> | Transaction<Database>,
   rows: readonly LedgerRow[],
 ): Promise<void> {
-  const sums = dailyRollup(rows);
-  for (let start = 0; start < sums.length; start += rowsPerStatement) {
-    await db
-      .insertInto('usage_daily')
-      .values(sums.slice(start, start + rowsPerStatement))
-      .onConflict((conflict) =>
-        conflict
-          .columns(['org_id', 'day', 'model', 'team_id', 'user_id'])
-          .doUpdateSet((eb) =>
-            Object.fromEntries(
-              counters.map((name) => [
-                name,
-                eb(eb.ref(`usage_daily.${name}`), '+', eb.ref(`excluded.${name}`)),
-              ]),
+  const fine = dailyRollup(rows);
+  for (const { table, keys } of usageRollups) {
+    const sums = table === 'usage_daily' ? fine : coarserRollup(fine, keys);
+    for (let start = 0; start < sums.length; start += rowsPerStatement) {
+      const values = sums.slice(start, start + rowsPerStatement).map((sum) => ({
+        org_id: sum.org_id,
+        day: sum.day,
+        ...Object.fromEntries(keys.map((key) => [key, sum[key]])),
+        ...Object.fromEntries(counters.map((name) => [name, sum[name]])),
+      }));
+      // The casts: Kysely cannot type an upsert into a table picked at run time; all three share
+      // `org_id`, `day`, the counters, and the key columns named in `usageRollups`.
+      await db
+        .insertInto(table)
+        .values(values as never)
+        .onConflict((conflict) =>
+          conflict
+            .columns(['org_id', 'day', ...keys] as never)
+            .doUpdateSet(
+              (eb) =>
+                Object.fromEntries(
+                  counters.map((name) => [
+                    name,
+                    eb(
+                      eb.ref(`${table}.${name}` as never),
+                      '+',
+                      eb.ref(`excluded.${name}` as never),
+                    ),
+                  ]),
+                ) as never,
             ),
-          ),
-      )
-      .execute();
+        )
+        .execute();
+    }
   }
 }
