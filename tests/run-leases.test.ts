@@ -2,16 +2,18 @@
 // one database (one SQLite file, or one PostgreSQL schema) and one Redis. Replica A is killed
 // mid-reply; B marks A's reply interrupted within seconds of A's last heartbeat, text kept, and a
 // client following it on B gets a final event; B's own reply, streaming all along, is never
-// touched and completes.
+// touched and completes. And in process: a replica that was taken over while it still ran (its
+// renewals stalled) stops that run and writes nothing over the take-over.
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { abandonedRunMessage } from '../src/chat/run-leases.js';
+import { abandonedRunMessage, interruptAbandonedRuns } from '../src/chat/run-leases.js';
 import { openDatabase, type Store } from '../src/store/create-database.js';
+import { openChatTestApp, startConversation } from './helpers/chat-app.js';
 import { startFakeOpenAI, type FakeUpstream } from './helpers/fake-openai.js';
 import { hasRedis, redisTestUrl } from './helpers/redis.js';
-import { fetchRunEvents, joinedText } from './helpers/run-events.js';
+import { fetchRunEvents, injectRunEvents, joinedText } from './helpers/run-events.js';
 import { startSalon, type SalonServer } from './helpers/salon-process.js';
 import {
   onReplica,
@@ -21,6 +23,7 @@ import {
   storyOf,
   writeSalonYaml,
 } from './helpers/salon-session.js';
+import { signIn } from './helpers/sign-in.js';
 import { storeTargets, type TestDatabase } from './helpers/stores.js';
 
 const targets = await storeTargets('run leases across replicas');
@@ -136,4 +139,55 @@ describe.runIf(redis).each(targets)('run leases on $dialect', (target) => {
       .toBe('complete');
     expect((await row(live.messageId)).content).toBe(story);
   }, 120_000);
+});
+
+describe.each(targets)('a run taken over while its replica lives, on $dialect', (target) => {
+  it('stops generating it and leaves the take-over as it is', async () => {
+    const t = await openChatTestApp(target, { env: { SALON_RUN_HEARTBEAT: '0.2' } });
+    try {
+      const ada = await signIn(t.runtime.store.db);
+      t.chat.script = [{ kind: 'reply', text: story, chunks: 80, chunkDelayMs: 50 }];
+      const run = await startConversation(t.app, ada.headers, 'Tell me a long story');
+      const row = () =>
+        t.runtime.store.db
+          .selectFrom('messages')
+          .select(['status', 'content', 'error', 'run_owner'])
+          .where('id', '=', run.assistantMessage.id)
+          .executeTakeFirstOrThrow();
+      await expect
+        .poll(async () => (await row()).content.length, { interval: 50 })
+        .toBeGreaterThan(0);
+      expect((await row()).run_owner).toBe(t.runtime.runs.replicaId);
+      // Another replica's sweep, as if this one had missed its renewals for a minute.
+      const swept = await interruptAbandonedRuns(
+        { db: t.runtime.store.db, bus: t.runtime.bus },
+        new Date(Date.now() + 60_000),
+      );
+      expect(swept).toEqual([
+        { messageId: run.assistantMessage.id, runId: run.runId, owner: t.runtime.runs.replicaId },
+      ]);
+      const takenOver = await row();
+      // The next renewal finds the run gone and stops it.
+      await expect.poll(() => t.runtime.runs.activeCount, { timeout: 5_000 }).toBe(0);
+      expect(await row()).toEqual({
+        ...takenOver,
+        status: 'interrupted',
+        error: abandonedRunMessage,
+      });
+      const { events } = await injectRunEvents(t.app, run.runId, ada.headers);
+      const last = events.filter((event) => event.event !== 'text-delta');
+      expect(last).toEqual([
+        { id: events.length, event: 'error', data: { message: abandonedRunMessage } },
+      ]);
+      // A second sweep finds nothing: exactly one replica wins each run.
+      expect(
+        await interruptAbandonedRuns(
+          { db: t.runtime.store.db, bus: t.runtime.bus },
+          new Date(Date.now() + 60_000),
+        ),
+      ).toEqual([]);
+    } finally {
+      await t.dispose();
+    }
+  }, 60_000);
 });
