@@ -21,6 +21,8 @@ export interface DialectReport {
   ledgerRows: number;
   rollupRows: number;
   largeOrgRollupRows: number;
+  /** The large organisation's rows in each rollup table. */
+  largeOrgRowsPerRollup: Record<string, number>;
   loadSeconds: { insert: number; indexes: number; backfill: number };
   /** Milliseconds per 200-row ledger flush, with the rollup and as a bare insert. */
   flushMs: { withRollup: number; insertOnly: number };
@@ -61,8 +63,10 @@ export function formatReport(report: UsageBenchReport): string {
       '',
       `${d.dialect}: ${d.ledgerRows.toLocaleString('en')} ledger rows → ` +
         `${d.rollupRows.toLocaleString('en')} rollup rows (${d.largeOrgRollupRows.toLocaleString('en')} ` +
-        `for the large organisation); load ${d.loadSeconds.insert.toFixed(0)} s + indexes ` +
-        `${d.loadSeconds.indexes.toFixed(0)} s, rollup backfill (migration 0010) ` +
+        `for the large organisation; per rollup ${Object.entries(d.largeOrgRowsPerRollup)
+          .map(([table, rows]) => `${table} ${rows.toLocaleString('en')}`)
+          .join(', ')}); load ${d.loadSeconds.insert.toFixed(0)} s + indexes ` +
+        `${d.loadSeconds.indexes.toFixed(0)} s, rollup backfill (migrations 0010 and 0012) ` +
         `${d.loadSeconds.backfill.toFixed(0)} s; a 200-row ledger flush ${ms(d.flushMs.withRollup)} ms ` +
         `(insert alone ${ms(d.flushMs.insertOnly)} ms). Milliseconds:`,
       '',

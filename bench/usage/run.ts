@@ -1,12 +1,13 @@
 // bench/usage: usage analytics for one large organisation over a 10-million-row ledger, through
-// Salon's own code (the functions GET /api/admin/usage calls, on the `usage_daily` rollup),
+// Salon's own code (the functions GET /api/admin/usage calls, on the usage rollups),
 // against the same figures computed from the raw ledger, per dialect.
 //
 //   npm run bench:usage [-- --rows N --runs N --baseline-runs N --dialects sqlite,postgres --json]
 //
 // Each dialect gets a fresh database (a temp dir; a throwaway Postgres schema, dropped after):
-// Salon's migrations down to 0009, the ledger loaded in SQL, then migration 0010 up, which builds
-// the rollup from the ledger exactly as it does on an instance that upgrades.
+// Salon's migrations down to 0009, the ledger loaded in SQL, then the migrations up (0010 builds
+// `usage_daily` from the ledger, 0012 its coarse companions from it), exactly as on an instance
+// that upgrades.
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -18,6 +19,7 @@ import {
   type UsageGroupBy,
 } from '../../src/governance/usage-analytics.js';
 import { UsageLedger, type UsageRecord } from '../../src/governance/usage-ledger.js';
+import { usageRollups } from '../../src/governance/usage-rollup.js';
 import { addDays, type UsageRange } from '../../src/governance/usage-range.js';
 import { orgUsageReport } from '../../src/governance/org-usage-report.js';
 import { OrgScope } from '../../src/identity/org-scope.js';
@@ -200,18 +202,34 @@ async function benchDialect(
     const load = await loadLedger(db, dialect, options.rows, log);
     // What autovacuum would have done by the time a ledger holds this many rows.
     if (dialect === 'postgres') await sql`vacuum analyze usage_events`.execute(db);
-    log(`${dialect}: building the rollup (migration 0010)…`);
+    log(`${dialect}: building the rollups (migrations 0010 and 0012)…`);
     const backfillStart = performance.now();
     const up = await (await migrator(db, dialect)).migrateToLatest();
     if (up.error) throw up.error;
     const backfill = (performance.now() - backfillStart) / 1000;
-    if (dialect === 'postgres') await sql`vacuum analyze usage_daily`.execute(db);
+    if (dialect === 'postgres') {
+      for (const table of usageRollups)
+        await sql`vacuum analyze ${sql.table(table.table)}`.execute(db);
+    }
     const rollupRows = await count(db, sql`select 1 from usage_daily`);
     const largeOrgRollupRows = await count(
       db,
       sql`select 1 from usage_daily where org_id = ${largeOrgId}`,
     );
-    log(`${dialect}: ${rollupRows} rollup rows; timing queries…`);
+    const coarseRows = Object.fromEntries(
+      await Promise.all(
+        usageRollups.map(
+          async ({ table }) =>
+            [
+              table,
+              await count(db, sql`select 1 from ${sql.table(table)} where org_id = ${largeOrgId}`),
+            ] as const,
+        ),
+      ),
+    );
+    log(
+      `${dialect}: ${rollupRows} rollup rows; large organisation's rows per rollup ${JSON.stringify(coarseRows)}; timing queries…`,
+    );
     const timings = await timeQueries(store, options);
     const flushMs = await flushCost(db);
     return {
@@ -219,6 +237,7 @@ async function benchDialect(
       ledgerRows: options.rows,
       rollupRows,
       largeOrgRollupRows,
+      largeOrgRowsPerRollup: coarseRows,
       loadSeconds: { insert: load.insertSeconds, indexes: load.indexSeconds, backfill },
       flushMs,
       timings,
