@@ -46,7 +46,7 @@ describe.runIf(run)('the XSS corpus in Chromium', () => {
   const dialogs: string[] = [];
   /** Every request the profile made to another origin than Salon's. */
   const foreign: string[] = [];
-  let conversationIds: string[] = [];
+  const conversationIds: string[] = [];
 
   beforeAll(async () => {
     hostile = await startFakeOpenAI([{ kind: 'reply', text: xssCorpusMarkdown(), chunks: 16 }]);
