@@ -19,13 +19,13 @@ const fine: [string, string, string, string, string, ...number[]][] = [
 ];
 
 const counters = (...[r, e, p, c, cost, u, l]: number[]) => ({
-  requests: r,
-  errors: e,
-  prompt_tokens: p,
-  completion_tokens: c,
-  cost_usd: cost,
-  unpriced_requests: u,
-  latency_ms: l,
+  requests: r!,
+  errors: e!,
+  prompt_tokens: p!,
+  completion_tokens: c!,
+  cost_usd: cost!,
+  unpriced_requests: u!,
+  latency_ms: l!,
 });
 
 const numbers = (rows: Record<string, unknown>[]) =>
