@@ -186,7 +186,10 @@ async function completeEvents(raw: string): Promise<{ text: string; lastId: numb
   const complete = unchunked.slice(0, unchunked.lastIndexOf('\n\n') + 2);
   let text = '';
   let lastId = 0;
-  for await (const event of parseSse([complete])) {
+  const chunks = (async function* () {
+    yield complete;
+  })();
+  for await (const event of parseSse(chunks)) {
     if (event.id !== undefined) lastId = Number(event.id);
     if (event.event === 'text-delta') text += (JSON.parse(event.data) as { text: string }).text;
   }
