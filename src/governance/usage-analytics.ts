@@ -46,13 +46,16 @@ const keyColumn = { day: 'day', model: 'model', team: 'team_id', user: 'user_id'
 /** The rollup tables analytics read. */
 type RollupTable = 'usage_daily' | 'usage_daily_model' | 'usage_daily_user';
 
-/** Where each grouping's sums and active users are read (see the header). */
-const sources: Record<UsageGroupBy | 'totals', { sums: RollupTable; users: RollupTable }> = {
+/**
+ * Where each grouping's sums and its active users are read (see the header); `users: null` when
+ * the key is the user.
+ */
+const sources: Record<UsageGroupBy | 'totals', { sums: RollupTable; users: RollupTable | null }> = {
   totals: { sums: 'usage_daily_model', users: 'usage_daily_user' },
   day: { sums: 'usage_daily_model', users: 'usage_daily_user' },
   model: { sums: 'usage_daily_model', users: 'usage_daily' },
   team: { sums: 'usage_daily_user', users: 'usage_daily_user' },
-  user: { sums: 'usage_daily_user', users: 'usage_daily_user' },
+  user: { sums: 'usage_daily_user', users: null },
 };
 
 // Sums come back as bigint strings from PostgreSQL and as numbers from SQLite.
@@ -69,8 +72,6 @@ function sums(eb: ExpressionBuilder<Database, RollupTable>) {
     eb.fn.sum<Sum>('latency_ms').as('latency_ms'),
   ] as const;
 }
-
-const activeUsers = sql<Sum>`count(distinct nullif(user_id, ''))`.as('active_users');
 
 type SumRow = Partial<
   Record<
@@ -112,37 +113,48 @@ function rollupRows(scope: OrgScope, table: RollupTable, range: UsageRange) {
 }
 
 /**
- * Sums and active users over the range, per value of `column` (or overall without one): one
- * query when one rollup holds both, else one for each, joined here by key.
+ * Distinct users per key over the range, counted as (key, user) groups: a GROUP BY that both
+ * dialects hash or read in key order, where PostgreSQL would sort every row for count(distinct).
  */
+async function activeUsersBy(
+  scope: OrgScope,
+  range: UsageRange,
+  table: RollupTable,
+  column: (typeof keyColumn)[UsageGroupBy] | undefined,
+): Promise<Map<string, Sum>> {
+  const key = column ? sql<string>`${sql.ref(column)}` : sql<string>`''`;
+  const pairs = rollupRows(scope, table, range)
+    .where('user_id', '<>', '')
+    .select([key.as('key'), 'user_id'])
+    .groupBy(column ? [column, 'user_id'] : ['user_id']);
+  const rows = await scope.db
+    .selectFrom(pairs.as('pairs'))
+    .select((eb) => ['pairs.key', eb.fn.countAll<number | string>().as('active_users')])
+    .groupBy('pairs.key')
+    .execute();
+  return new Map(rows.map((row) => [row.key, row.active_users]));
+}
+
+/** Sums and active users over the range, per value of the grouping's column (or overall). */
 async function figuresBy(
   scope: OrgScope,
   range: UsageRange,
   grouping: UsageGroupBy | 'totals',
-): Promise<{ key: string | null; figures: SumRow }[]> {
+): Promise<{ key: string; figures: SumRow }[]> {
   const { sums: sumsFrom, users: usersFrom } = sources[grouping];
   const column = grouping === 'totals' ? undefined : keyColumn[grouping];
   const key = column ? sql<string>`${sql.ref(column)}` : sql<string>`''`;
-  const inRange = (table: RollupTable) =>
-    rollupRows(scope, table, range).$if(column !== undefined, (query) => query.groupBy(column!));
-  if (sumsFrom === usersFrom) {
-    const rows = await inRange(sumsFrom)
-      .select((eb) => [key.as('key'), ...sums(eb), activeUsers])
-      .execute();
-    return rows.map(({ key, ...figures }) => ({ key, figures }));
-  }
-  const [sumRows, userRows] = await Promise.all([
-    inRange(sumsFrom)
+  const [sumRows, users] = await Promise.all([
+    rollupRows(scope, sumsFrom, range)
+      .$if(column !== undefined, (query) => query.groupBy(column!))
       .select((eb) => [key.as('key'), ...sums(eb)])
       .execute(),
-    inRange(usersFrom)
-      .select([key.as('key'), activeUsers])
-      .execute(),
+    usersFrom ? activeUsersBy(scope, range, usersFrom, column) : undefined,
   ]);
-  const users = new Map(userRows.map((row) => [row.key, row.active_users]));
   return sumRows.map(({ key, ...figures }) => ({
     key,
-    figures: { ...figures, active_users: users.get(key) ?? 0 },
+    // Grouped by user, each line is one user (or none).
+    figures: { ...figures, active_users: users ? (users.get(key) ?? 0) : key === '' ? 0 : 1 },
   }));
 }
 
