@@ -39,7 +39,14 @@ export async function migrateToLatest<DB>(
   migrationTableSchema?: string,
 ): Promise<string[]> {
   const migrator = new Migrator({ db, provider, migrationTableSchema });
-  const { error, results = [] } = await migrator.migrateToLatest();
+  let outcome = await migrator.migrateToLatest();
+  // Before migrating, Kysely looks for its tables across every schema of the database; a schema
+  // that someone else drops during that scan fails it with "schema … does not exist" (3F000)
+  // though nothing of ours is wrong. Nothing was applied yet, so looking again is safe.
+  for (let retry = 0; retry < 3 && isDroppedSchemaError(outcome.error); retry++) {
+    outcome = await migrator.migrateToLatest();
+  }
+  const { error, results = [] } = outcome;
   if (error) {
     const failed = results.find((result) => result.status === 'Error')?.migrationName;
     const reason = error instanceof Error ? error.message : String(error);
@@ -48,4 +55,8 @@ export async function migrateToLatest<DB>(
     });
   }
   return results.filter((result) => result.status === 'Success').map((r) => r.migrationName);
+}
+
+function isDroppedSchemaError(error: unknown): boolean {
+  return (error as { code?: unknown } | undefined)?.code === '3F000';
 }
