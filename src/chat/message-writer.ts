@@ -49,6 +49,8 @@ export class MessageWriter {
   /**
    * Writes the whole text with the final status, after any pending flush. False when the row was
    * no longer streaming: another replica judged the run abandoned and ended it (run-leases.ts).
+   * True when the row is gone (its conversation or account was deleted mid-run): nobody else
+   * ended the run, so its followers still need the last event from this one.
    */
   async finish(state: FinalState): Promise<boolean> {
     clearTimeout(this.timer);
@@ -67,7 +69,13 @@ export class MessageWriter {
       .where('id', '=', this.messageId)
       .where('status', '=', 'streaming')
       .executeTakeFirst();
-    return Number(result.numUpdatedRows) === 1;
+    if (Number(result.numUpdatedRows) === 1) return true;
+    const row = await this.db
+      .selectFrom('messages')
+      .select('id')
+      .where('id', '=', this.messageId)
+      .executeTakeFirst();
+    return row === undefined;
   }
 
   private enqueue(write: () => Promise<void>): void {
