@@ -338,6 +338,10 @@ describe.each(targets)('GDPR API on $dialect', (target) => {
       .execute();
     // An export before the erasure: its audit row (with the victim's address) must stay.
     expect((await call(victim, 'GET', '/api/me/export')).statusCode).toBe(200);
+    // Earlier tests' replies write their usage rows when they settle, in batches: let them all
+    // land first, so that the totals below move only by what the erasure does.
+    await expect.poll(() => t.runtime.runs.activeCount, { timeout: 10_000 }).toBe(0);
+    await t.runtime.governance.core.flushUsage();
     // A reply still being written when the erasure comes.
     t.chat.script = [
       { kind: 'stall', text: `Thinking about ${secret}`, afterChunks: 1, chunks: 4 },
