@@ -1,5 +1,5 @@
-// Small pieces every admin section uses: the error alert, the notice line, a confirmation
-// dialog and the box that shows a secret once.
+// Small pieces every admin section uses: a labelled field, a checkbox, the error alert, the
+// notice line, a confirmation dialog and the box that shows a secret once.
 import { cloneElement, useId, useState } from 'react';
 import type { ReactElement, ReactNode } from 'react';
 import { useI18n } from '../i18n/i18n.js';
@@ -33,6 +33,28 @@ export function Field({
         </span>
       ) : null}
     </div>
+  );
+}
+
+/** A checkbox named by the text beside it. */
+export function Checkbox({
+  label,
+  checked,
+  onChange,
+}: {
+  label: string;
+  checked: boolean;
+  onChange(checked: boolean): void;
+}) {
+  return (
+    <label className="checkbox">
+      <input
+        type="checkbox"
+        checked={checked}
+        onChange={(event) => onChange(event.target.checked)}
+      />
+      {label}
+    </label>
   );
 }
 

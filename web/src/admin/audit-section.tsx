@@ -5,7 +5,8 @@ import { useEffect, useState } from 'react';
 import type { FormEvent } from 'react';
 import { api } from '../api/client.js';
 import { useI18n } from '../i18n/i18n.js';
-import { ErrorAlert, formatTime, Field, TableWrap } from './admin-parts.js';
+import { ErrorAlert, formatTime, Field } from './admin-parts.js';
+import { AdminTable } from './admin-table.js';
 import type { SectionProps } from './admin-sections.js';
 import { useAdminText } from './admin-text.js';
 import type { AuditEvent, AuditPage } from './admin-types.js';
@@ -113,45 +114,40 @@ export function AuditSection(_props: SectionProps) {
         </div>
       </form>
       <ErrorAlert message={error} />
-      {events && events.length === 0 ? <p className="muted">{t('noEvents')}</p> : null}
-      {events && events.length > 0 ? (
-        <TableWrap label={t('auditCaption')}>
-          <table className="admin-table audit-table">
-            <caption className="visually-hidden">{t('auditCaption')}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t('auditTime')}</th>
-                <th scope="col">{t('auditActor')}</th>
-                <th scope="col">{t('auditAction')}</th>
-                <th scope="col">{t('auditTarget')}</th>
-                <th scope="col">{t('auditIp')}</th>
-                <th scope="col">{t('auditDetails')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {events.map((event) => (
-                <tr key={event.seq}>
-                  <td>{formatTime(event.createdAt, language)}</td>
-                  <td>{event.actorLabel ?? event.actorId ?? t('system')}</td>
-                  <th scope="row">
-                    <code>{event.action}</code>
-                  </th>
-                  <td>
-                    {event.targetType ? `${event.targetType} ` : ''}
-                    {event.targetId ? <code>{event.targetId}</code> : null}
-                  </td>
-                  <td>{event.ip ?? '—'}</td>
-                  <td>
-                    {Object.keys(event.details).length > 0 ? (
-                      <code className="audit-details">{JSON.stringify(event.details)}</code>
-                    ) : null}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </TableWrap>
-      ) : null}
+      <AdminTable
+        label={t('auditCaption')}
+        rows={events}
+        empty={t('noEvents')}
+        className="audit-table"
+        headers={[
+          t('auditTime'),
+          t('auditActor'),
+          t('auditAction'),
+          t('auditTarget'),
+          t('auditIp'),
+          t('auditDetails'),
+        ]}
+      >
+        {(event) => (
+          <tr key={event.seq}>
+            <td>{formatTime(event.createdAt, language)}</td>
+            <td>{event.actorLabel ?? event.actorId ?? t('system')}</td>
+            <th scope="row">
+              <code>{event.action}</code>
+            </th>
+            <td>
+              {event.targetType ? `${event.targetType} ` : ''}
+              {event.targetId ? <code>{event.targetId}</code> : null}
+            </td>
+            <td>{event.ip ?? '—'}</td>
+            <td>
+              {Object.keys(event.details).length > 0 ? (
+                <code className="audit-details">{JSON.stringify(event.details)}</code>
+              ) : null}
+            </td>
+          </tr>
+        )}
+      </AdminTable>
       {nextBefore !== null ? (
         <button type="button" disabled={busy} onClick={() => void load(nextBefore)}>
           {t('olderEvents')}

@@ -4,15 +4,8 @@ import { useState } from 'react';
 import type { FormEvent } from 'react';
 import { api } from '../api/client.js';
 import { useI18n } from '../i18n/i18n.js';
-import {
-  ConfirmDialog,
-  ErrorAlert,
-  formatTime,
-  Notice,
-  SecretOnce,
-  Field,
-  TableWrap,
-} from './admin-parts.js';
+import { ConfirmDialog, ErrorAlert, formatTime, Notice, SecretOnce, Field } from './admin-parts.js';
+import { AdminTable } from './admin-table.js';
 import type { SectionProps } from './admin-sections.js';
 import { useAdminText, type AdminKey } from './admin-text.js';
 import type { DataList, Invitation, InvitationStatus, TeamSummary } from './admin-types.js';
@@ -122,53 +115,45 @@ export function InvitationsSection(_props: SectionProps) {
       {link ? (
         <SecretOnce label={t('invitationLink')} value={link} copyLabel={t('copyLink')} />
       ) : null}
-      {invitations.data && invitations.data.data.length === 0 ? (
-        <p className="muted">{t('noInvitations')}</p>
-      ) : null}
-      {invitations.data && invitations.data.data.length > 0 ? (
-        <TableWrap label={t('invitationsCaption')}>
-          <table className="admin-table">
-            <caption className="visually-hidden">{t('invitationsCaption')}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t('userEmail')}</th>
-                <th scope="col">{t('inviteRole')}</th>
-                <th scope="col">{t('inviteTeam')}</th>
-                <th scope="col">{t('status')}</th>
-                <th scope="col">{t('expires')}</th>
-                <th scope="col">{t('actions')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {invitations.data.data.map((invitation) => (
-                <tr key={invitation.id}>
-                  <th scope="row">{who(invitation)}</th>
-                  <td>{t(invitation.role === 'admin' ? 'roleAdmin' : 'roleMember')}</td>
-                  <td>{teamName(invitation.teamId)}</td>
-                  <td>
-                    <span className={`badge status-${invitation.status}`}>
-                      {t(statusLabels[invitation.status])}
-                    </span>
-                  </td>
-                  <td>{formatTime(invitation.expiresAt, language)}</td>
-                  <td className="row-actions">
-                    {invitation.status === 'pending' ? (
-                      <button
-                        type="button"
-                        className="danger"
-                        aria-label={t('revokeInvitationOf', { who: who(invitation) })}
-                        onClick={() => setRevoking(invitation)}
-                      >
-                        {t('revoke')}
-                      </button>
-                    ) : null}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </TableWrap>
-      ) : null}
+      <AdminTable
+        label={t('invitationsCaption')}
+        rows={invitations.data?.data}
+        empty={t('noInvitations')}
+        headers={[
+          t('userEmail'),
+          t('inviteRole'),
+          t('inviteTeam'),
+          t('status'),
+          t('expires'),
+          t('actions'),
+        ]}
+      >
+        {(invitation) => (
+          <tr key={invitation.id}>
+            <th scope="row">{who(invitation)}</th>
+            <td>{t(invitation.role === 'admin' ? 'roleAdmin' : 'roleMember')}</td>
+            <td>{teamName(invitation.teamId)}</td>
+            <td>
+              <span className={`badge status-${invitation.status}`}>
+                {t(statusLabels[invitation.status])}
+              </span>
+            </td>
+            <td>{formatTime(invitation.expiresAt, language)}</td>
+            <td className="row-actions">
+              {invitation.status === 'pending' ? (
+                <button
+                  type="button"
+                  className="danger"
+                  aria-label={t('revokeInvitationOf', { who: who(invitation) })}
+                  onClick={() => setRevoking(invitation)}
+                >
+                  {t('revoke')}
+                </button>
+              ) : null}
+            </td>
+          </tr>
+        )}
+      </AdminTable>
       {revoking ? (
         <ConfirmDialog
           title={t('revokeInvitationTitle')}

@@ -13,16 +13,20 @@ import {
   Notice,
   SecretOnce,
   Field,
-  TableWrap,
+  Checkbox,
 } from './admin-parts.js';
+import { AdminTable } from './admin-table.js';
 import type { SectionProps } from './admin-sections.js';
 import { useAdminText } from './admin-text.js';
 import type { ApiKeyEntry, AdminModel, DataList } from './admin-types.js';
+import {
+  describeLimits,
+  emptyLimits,
+  LimitInputs,
+  limitFields,
+  type BudgetPeriod,
+} from './limit-fields.js';
 import { useAdminAction, useAdminData } from './use-admin-data.js';
-
-const emptyLimits = { rpm: '', tpm: '', budgetTokens: '', budgetUsd: '' };
-type LimitField = keyof typeof emptyLimits;
-const limitFields: readonly LimitField[] = ['rpm', 'tpm', 'budgetTokens', 'budgetUsd'];
 
 /** The API keys section. */
 export function KeysSection(_props: SectionProps) {
@@ -34,7 +38,7 @@ export function KeysSection(_props: SectionProps) {
   const [name, setName] = useState('');
   const [chosen, setChosen] = useState<ReadonlySet<string>>(new Set());
   const [limits, setLimits] = useState(emptyLimits);
-  const [period, setPeriod] = useState<'day' | 'month'>('month');
+  const [period, setPeriod] = useState<BudgetPeriod>('month');
   const [expiresOn, setExpiresOn] = useState('');
   const [created, setCreated] = useState<string | undefined>();
   const [revoking, setRevoking] = useState<ApiKeyEntry | undefined>();
@@ -82,17 +86,6 @@ export function KeysSection(_props: SectionProps) {
       return next;
     });
 
-  const describeLimits = (key: ApiKeyEntry) => {
-    const { rpm, tpm, budgetTokens, budgetUsd, budgetPeriod } = key.limits;
-    const parts = [
-      rpm !== null && `${t('rpm')}: ${rpm}`,
-      tpm !== null && `${t('tpm')}: ${tpm}`,
-      budgetTokens !== null && `${t('budgetTokens')}: ${formatNumber(budgetTokens, language)}`,
-      budgetUsd !== null && `${t('budgetUsd')}: ${budgetUsd}`,
-      budgetPeriod && t(budgetPeriod === 'day' ? 'perDay' : 'perMonth'),
-    ].filter(Boolean);
-    return parts.length > 0 ? parts.join(', ') : t('unlimited');
-  };
   const statusOf = (key: ApiKeyEntry) =>
     key.revokedAt
       ? t('keyRevoked')
@@ -116,36 +109,22 @@ export function KeysSection(_props: SectionProps) {
         <fieldset className="admin-fieldset">
           <legend>{t('keyModelsHelp')}</legend>
           {models.data?.data.map((model) => (
-            <label key={model.name} className="checkbox">
-              <input
-                type="checkbox"
-                checked={chosen.has(model.name)}
-                onChange={(event) => toggleModel(model.name, event.target.checked)}
-              />
-              {model.name}
-            </label>
+            <Checkbox
+              key={model.name}
+              label={model.name}
+              checked={chosen.has(model.name)}
+              onChange={(on) => toggleModel(model.name, on)}
+            />
           ))}
         </fieldset>
         <div className="admin-grid">
-          {limitFields.map((field) => (
-            <Field key={field} label={t(field)}>
-              <input
-                type="number"
-                min={field === 'budgetUsd' ? 0.01 : 1}
-                step={field === 'budgetUsd' ? 0.01 : 1}
-                value={limits[field]}
-                onChange={(event) =>
-                  setLimits((previous) => ({ ...previous, [field]: event.target.value }))
-                }
-              />
-            </Field>
-          ))}
-          <Field label={t('budgetPeriod')}>
-            <select value={period} onChange={(event) => setPeriod(event.target.value as 'day')}>
-              <option value="day">{t('perDay')}</option>
-              <option value="month">{t('perMonth')}</option>
-            </select>
-          </Field>
+          <LimitInputs
+            t={t}
+            limits={limits}
+            setLimits={setLimits}
+            period={period}
+            setPeriod={setPeriod}
+          />
           <Field label={t('expiresOn')}>
             <input
               type="date"
@@ -161,59 +140,53 @@ export function KeysSection(_props: SectionProps) {
         </div>
       </form>
       {created ? <SecretOnce label={t('newKey')} value={created} copyLabel={t('copyKey')} /> : null}
-      {keys.data && keys.data.data.length === 0 ? <p className="muted">{t('noKeys')}</p> : null}
-      {keys.data && keys.data.data.length > 0 ? (
-        <TableWrap label={t('keysCaption')}>
-          <table className="admin-table">
-            <caption className="visually-hidden">{t('keysCaption')}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t('name')}</th>
-                <th scope="col">{t('keyPrefix')}</th>
-                <th scope="col">{t('keyModels')}</th>
-                <th scope="col">{t('limits')}</th>
-                <th scope="col">{t('usageThisMonth')}</th>
-                <th scope="col">{t('expires')}</th>
-                <th scope="col">{t('status')}</th>
-                <th scope="col">{t('actions')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {keys.data.data.map((key) => (
-                <tr key={key.id}>
-                  <th scope="row">{key.name}</th>
-                  <td>
-                    <code>{key.prefix}…</code>
-                  </td>
-                  <td>{key.limits.models?.join(', ') ?? t('allModels')}</td>
-                  <td>{describeLimits(key)}</td>
-                  <td>
-                    {t('usageFigures', {
-                      requests: formatNumber(key.usageThisMonth.requests, language),
-                      tokens: formatNumber(key.usageThisMonth.totalTokens, language),
-                      cost: formatNumber(key.usageThisMonth.costUsd, language, 2),
-                    })}
-                  </td>
-                  <td>{key.expiresAt ? formatTime(key.expiresAt, language) : t('never')}</td>
-                  <td>{statusOf(key)}</td>
-                  <td className="row-actions">
-                    {key.revokedAt ? null : (
-                      <button
-                        type="button"
-                        className="danger"
-                        aria-label={t('revokeKeyOf', { name: key.name })}
-                        onClick={() => setRevoking(key)}
-                      >
-                        {t('revoke')}
-                      </button>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </TableWrap>
-      ) : null}
+      <AdminTable
+        label={t('keysCaption')}
+        rows={keys.data?.data}
+        empty={t('noKeys')}
+        headers={[
+          t('name'),
+          t('keyPrefix'),
+          t('keyModels'),
+          t('limits'),
+          t('usageThisMonth'),
+          t('expires'),
+          t('status'),
+          t('actions'),
+        ]}
+      >
+        {(key) => (
+          <tr key={key.id}>
+            <th scope="row">{key.name}</th>
+            <td>
+              <code>{key.prefix}…</code>
+            </td>
+            <td>{key.limits.models?.join(', ') ?? t('allModels')}</td>
+            <td>{describeLimits(key.limits, t, language)}</td>
+            <td>
+              {t('usageFigures', {
+                requests: formatNumber(key.usageThisMonth.requests, language),
+                tokens: formatNumber(key.usageThisMonth.totalTokens, language),
+                cost: formatNumber(key.usageThisMonth.costUsd, language, 2),
+              })}
+            </td>
+            <td>{key.expiresAt ? formatTime(key.expiresAt, language) : t('never')}</td>
+            <td>{statusOf(key)}</td>
+            <td className="row-actions">
+              {key.revokedAt ? null : (
+                <button
+                  type="button"
+                  className="danger"
+                  aria-label={t('revokeKeyOf', { name: key.name })}
+                  onClick={() => setRevoking(key)}
+                >
+                  {t('revoke')}
+                </button>
+              )}
+            </td>
+          </tr>
+        )}
+      </AdminTable>
       {revoking ? (
         <ConfirmDialog
           title={t('revokeKeyTitle')}

@@ -3,7 +3,8 @@
 import { useEffect, useState } from 'react';
 import { api } from '../api/client.js';
 import { useI18n } from '../i18n/i18n.js';
-import { ErrorAlert, Notice, TableWrap } from './admin-parts.js';
+import { ErrorAlert, Notice, Checkbox } from './admin-parts.js';
+import { AdminTable } from './admin-table.js';
 import { useAdminText } from './admin-text.js';
 import type { DataList, TeamSummary } from './admin-types.js';
 import { useAdminAction, useAdminData } from './use-admin-data.js';
@@ -59,57 +60,48 @@ export function ModelAccess({ teams }: { teams: TeamSummary[] | undefined }) {
       <h3>{t('modelAccessTitle')}</h3>
       <ErrorAlert message={access.error ?? action.error} />
       <Notice message={action.notice} />
-      {access.data && teams ? (
-        <TableWrap label={t('modelAccessCaption')}>
-          <table className="admin-table">
-            <caption>{t('modelAccessCaption')}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t('model')}</th>
-                <th scope="col">{t('teamsCaption')}</th>
-                <th scope="col">{t('actions')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {access.data.data.map((entry) => (
-                <tr key={entry.model}>
-                  <th scope="row">
-                    {entry.model}
-                    {entry.served ? null : <span className="muted"> {t('notServed')}</span>}
-                  </th>
-                  <td>
-                    <fieldset className="access-teams">
-                      <legend className="visually-hidden">
-                        {t('modelAccessOf', { model: entry.model })}
-                      </legend>
-                      {teams.length === 0 ? <span className="muted">{t('everyone')}</span> : null}
-                      {teams.map((team) => (
-                        <label key={team.id} className="checkbox">
-                          <input
-                            type="checkbox"
-                            checked={(drafts[entry.model] ?? []).includes(team.id)}
-                            onChange={(event) => toggle(entry.model, team.id, event.target.checked)}
-                          />
-                          {team.name}
-                        </label>
-                      ))}
-                    </fieldset>
-                  </td>
-                  <td>
-                    <button
-                      type="button"
-                      disabled={action.busy}
-                      aria-label={t('saveAccess', { model: entry.model })}
-                      onClick={() => save(entry.model)}
-                    >
-                      {tc('save')}
-                    </button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </TableWrap>
+      {teams ? (
+        <AdminTable
+          label={t('modelAccessCaption')}
+          rows={access.data?.data}
+          captionShown
+          headers={[t('model'), t('teamsCaption'), t('actions')]}
+        >
+          {(entry) => (
+            <tr key={entry.model}>
+              <th scope="row">
+                {entry.model}
+                {entry.served ? null : <span className="muted"> {t('notServed')}</span>}
+              </th>
+              <td>
+                <fieldset className="access-teams">
+                  <legend className="visually-hidden">
+                    {t('modelAccessOf', { model: entry.model })}
+                  </legend>
+                  {teams.length === 0 ? <span className="muted">{t('everyone')}</span> : null}
+                  {teams.map((team) => (
+                    <Checkbox
+                      key={team.id}
+                      label={team.name}
+                      checked={(drafts[entry.model] ?? []).includes(team.id)}
+                      onChange={(on) => toggle(entry.model, team.id, on)}
+                    />
+                  ))}
+                </fieldset>
+              </td>
+              <td>
+                <button
+                  type="button"
+                  disabled={action.busy}
+                  aria-label={t('saveAccess', { model: entry.model })}
+                  onClick={() => save(entry.model)}
+                >
+                  {tc('save')}
+                </button>
+              </td>
+            </tr>
+          )}
+        </AdminTable>
       ) : null}
     </>
   );

@@ -5,7 +5,7 @@ import type { FormEvent } from 'react';
 import { api } from '../api/client.js';
 import type { User } from '../api/types.js';
 import { useI18n } from '../i18n/i18n.js';
-import { ErrorAlert, formatTime, Notice, Field, TableWrap } from './admin-parts.js';
+import { ErrorAlert, formatTime, Notice, Field, TableWrap, Checkbox } from './admin-parts.js';
 import type { SectionProps } from './admin-sections.js';
 import { useAdminText } from './admin-text.js';
 import type { DataList, Org } from './admin-types.js';
@@ -63,14 +63,7 @@ export function OrgSection({ instanceAdmin }: SectionProps) {
             onChange={(event) => setRetention(event.target.value)}
           />
         </Field>
-        <label className="checkbox">
-          <input
-            type="checkbox"
-            checked={ssoOnly}
-            onChange={(event) => setSsoOnly(event.target.checked)}
-          />
-          {t('ssoOnly')}
-        </label>
+        <Checkbox label={t('ssoOnly')} checked={ssoOnly} onChange={setSsoOnly} />
         <div className="form-actions start">
           <button type="submit" className="primary" disabled={action.busy || !org.data}>
             {t('saveOrganisation')}

@@ -5,6 +5,7 @@ import { useEffect, useId } from 'react';
 import { api } from '../api/client.js';
 import { useI18n } from '../i18n/i18n.js';
 import { ErrorAlert, formatNumber, formatTime, Notice, TableWrap } from './admin-parts.js';
+import { AdminTable } from './admin-table.js';
 import type { SectionProps } from './admin-sections.js';
 import { useAdminText, type AdminKey } from './admin-text.js';
 import type { AdminModel, AdminProvider, DataList, TargetHealth } from './admin-types.js';
@@ -126,46 +127,40 @@ export function ProvidersSection(_props: SectionProps) {
       ) : null}
 
       <h3 id={targetsId}>{t('targetsTitle')}</h3>
-      {targets.data && targets.data.data.length === 0 ? (
-        <p className="muted">{t('noTargets')}</p>
-      ) : null}
-      {targets.data && targets.data.data.length > 0 ? (
-        <TableWrap label={t('targetsCaption', { seconds: refreshSeconds })}>
-          <table className="admin-table numeric">
-            <caption>{t('targetsCaption', { seconds: refreshSeconds })}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t('target')}</th>
-                <th scope="col">{t('breaker')}</th>
-                <th scope="col">{t('inFlight')}</th>
-                <th scope="col">{t('requests')}</th>
-                <th scope="col">{t('failures')}</th>
-                <th scope="col">{t('latency')}</th>
-                <th scope="col">{t('firstToken')}</th>
-                <th scope="col">{t('pausedUntil')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {targets.data.data.map((target) => (
-                <tr key={target.target}>
-                  <th scope="row">{target.target}</th>
-                  <td>
-                    <span className={`badge breaker-${target.breaker.state}`}>
-                      {t(breakerLabels[target.breaker.state])}
-                    </span>
-                  </td>
-                  <td>{target.inFlight}</td>
-                  <td>{target.requests}</td>
-                  <td>{target.failures}</td>
-                  <td>{ms(target.latencyMs)}</td>
-                  <td>{ms(target.firstTokenMs)}</td>
-                  <td>{target.pausedUntil ? formatTime(target.pausedUntil, language) : '—'}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </TableWrap>
-      ) : null}
+      <AdminTable
+        label={t('targetsCaption', { seconds: refreshSeconds })}
+        rows={targets.data?.data}
+        empty={t('noTargets')}
+        className="numeric"
+        captionShown
+        headers={[
+          t('target'),
+          t('breaker'),
+          t('inFlight'),
+          t('requests'),
+          t('failures'),
+          t('latency'),
+          t('firstToken'),
+          t('pausedUntil'),
+        ]}
+      >
+        {(target) => (
+          <tr key={target.target}>
+            <th scope="row">{target.target}</th>
+            <td>
+              <span className={`badge breaker-${target.breaker.state}`}>
+                {t(breakerLabels[target.breaker.state])}
+              </span>
+            </td>
+            <td>{target.inFlight}</td>
+            <td>{target.requests}</td>
+            <td>{target.failures}</td>
+            <td>{ms(target.latencyMs)}</td>
+            <td>{ms(target.firstTokenMs)}</td>
+            <td>{target.pausedUntil ? formatTime(target.pausedUntil, language) : '—'}</td>
+          </tr>
+        )}
+      </AdminTable>
     </>
   );
 }

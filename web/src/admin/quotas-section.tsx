@@ -6,33 +6,30 @@ import type { FormEvent } from 'react';
 import { api } from '../api/client.js';
 import type { User } from '../api/types.js';
 import { useI18n } from '../i18n/i18n.js';
-import {
-  ConfirmDialog,
-  ErrorAlert,
-  formatNumber,
-  Notice,
-  Field,
-  TableWrap,
-} from './admin-parts.js';
+import { ConfirmDialog, ErrorAlert, formatNumber, Notice, Field } from './admin-parts.js';
+import { AdminTable } from './admin-table.js';
 import type { SectionProps } from './admin-sections.js';
 import { useAdminText, type AdminKey } from './admin-text.js';
 import type { DataList, TeamSummary } from './admin-types.js';
 import { ModelAccess } from './model-access.js';
+import {
+  describeLimits,
+  emptyLimits,
+  LimitInputs,
+  limitFields,
+  type BudgetPeriod,
+  type LimitValues,
+} from './limit-fields.js';
 import { useAdminAction, useAdminData } from './use-admin-data.js';
 
 type QuotaScope = 'org' | 'team' | 'user';
 
 /** A quota with its subject's name and this period's usage (GET /api/admin/quotas). */
-interface QuotaEntry {
+interface QuotaEntry extends LimitValues {
   id: string;
   scope: QuotaScope;
   subjectId: string;
   subjectName: string | null;
-  rpm: number | null;
-  tpm: number | null;
-  budgetTokens: number | null;
-  budgetUsd: number | null;
-  budgetPeriod: 'day' | 'month' | null;
   usage: { period: 'day' | 'month'; tokens: number; usd: number };
 }
 
@@ -41,9 +38,6 @@ const scopeLabels: Record<QuotaScope, AdminKey> = {
   team: 'scopeTeam',
   user: 'scopeUser',
 };
-const emptyLimits = { rpm: '', tpm: '', budgetTokens: '', budgetUsd: '' };
-type LimitField = keyof typeof emptyLimits;
-const limitFields: readonly LimitField[] = ['rpm', 'tpm', 'budgetTokens', 'budgetUsd'];
 
 /** The quotas and model access section. */
 export function QuotasSection(_props: SectionProps) {
@@ -56,7 +50,7 @@ export function QuotasSection(_props: SectionProps) {
   const [scope, setScope] = useState<QuotaScope>('team');
   const [subjectId, setSubjectId] = useState('');
   const [limits, setLimits] = useState(emptyLimits);
-  const [period, setPeriod] = useState<'day' | 'month'>('month');
+  const [period, setPeriod] = useState<BudgetPeriod>('month');
   const [deleting, setDeleting] = useState<QuotaEntry | undefined>();
 
   const subjects =
@@ -95,17 +89,6 @@ export function QuotasSection(_props: SectionProps) {
 
   const nameOf = (quota: QuotaEntry) =>
     quota.scope === 'org' ? t('scopeOrg') : (quota.subjectName ?? quota.subjectId);
-  const describe = (quota: QuotaEntry) => {
-    const parts = [
-      quota.rpm !== null && `${t('rpm')}: ${quota.rpm}`,
-      quota.tpm !== null && `${t('tpm')}: ${quota.tpm}`,
-      quota.budgetTokens !== null &&
-        `${t('budgetTokens')}: ${formatNumber(quota.budgetTokens, language)}`,
-      quota.budgetUsd !== null && `${t('budgetUsd')}: ${quota.budgetUsd}`,
-      quota.budgetPeriod && t(quota.budgetPeriod === 'day' ? 'perDay' : 'perMonth'),
-    ].filter(Boolean);
-    return parts.length > 0 ? parts.join(', ') : t('unlimited');
-  };
 
   return (
     <>
@@ -143,25 +126,13 @@ export function QuotasSection(_props: SectionProps) {
               </select>
             </Field>
           ) : null}
-          {limitFields.map((field) => (
-            <Field key={field} label={t(field)}>
-              <input
-                type="number"
-                min={field === 'budgetUsd' ? 0.01 : 1}
-                step={field === 'budgetUsd' ? 0.01 : 1}
-                value={limits[field]}
-                onChange={(event) =>
-                  setLimits((previous) => ({ ...previous, [field]: event.target.value }))
-                }
-              />
-            </Field>
-          ))}
-          <Field label={t('budgetPeriod')}>
-            <select value={period} onChange={(event) => setPeriod(event.target.value as 'day')}>
-              <option value="day">{t('perDay')}</option>
-              <option value="month">{t('perMonth')}</option>
-            </select>
-          </Field>
+          <LimitInputs
+            t={t}
+            limits={limits}
+            setLimits={setLimits}
+            period={period}
+            setPeriod={setPeriod}
+          />
         </div>
         <div className="form-actions start">
           <button type="submit" className="primary" disabled={action.busy}>
@@ -169,48 +140,34 @@ export function QuotasSection(_props: SectionProps) {
           </button>
         </div>
       </form>
-      {quotas.data && quotas.data.data.length === 0 ? (
-        <p className="muted">{t('noQuotas')}</p>
-      ) : null}
-      {quotas.data && quotas.data.data.length > 0 ? (
-        <TableWrap label={t('quotasCaption')}>
-          <table className="admin-table">
-            <caption className="visually-hidden">{t('quotasCaption')}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t('quotaSubject')}</th>
-                <th scope="col">{t('quotaScope')}</th>
-                <th scope="col">{t('limits')}</th>
-                <th scope="col">{t('quotaUsed')}</th>
-                <th scope="col">{t('actions')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {quotas.data.data.map((quota) => (
-                <tr key={quota.id}>
-                  <th scope="row">{nameOf(quota)}</th>
-                  <td>{t(scopeLabels[quota.scope])}</td>
-                  <td>{describe(quota)}</td>
-                  <td>
-                    {formatNumber(quota.usage.tokens, language)} / $
-                    {formatNumber(quota.usage.usd, language, 2)}
-                  </td>
-                  <td className="row-actions">
-                    <button
-                      type="button"
-                      className="danger"
-                      aria-label={t('deleteQuotaOf', { name: nameOf(quota) })}
-                      onClick={() => setDeleting(quota)}
-                    >
-                      {tc('delete')}
-                    </button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </TableWrap>
-      ) : null}
+      <AdminTable
+        label={t('quotasCaption')}
+        rows={quotas.data?.data}
+        empty={t('noQuotas')}
+        headers={[t('quotaSubject'), t('quotaScope'), t('limits'), t('quotaUsed'), t('actions')]}
+      >
+        {(quota) => (
+          <tr key={quota.id}>
+            <th scope="row">{nameOf(quota)}</th>
+            <td>{t(scopeLabels[quota.scope])}</td>
+            <td>{describeLimits(quota, t, language)}</td>
+            <td>
+              {formatNumber(quota.usage.tokens, language)} / $
+              {formatNumber(quota.usage.usd, language, 2)}
+            </td>
+            <td className="row-actions">
+              <button
+                type="button"
+                className="danger"
+                aria-label={t('deleteQuotaOf', { name: nameOf(quota) })}
+                onClick={() => setDeleting(quota)}
+              >
+                {tc('delete')}
+              </button>
+            </td>
+          </tr>
+        )}
+      </AdminTable>
       <ModelAccess teams={teams.data?.data} />
       {deleting ? (
         <ConfirmDialog

@@ -4,7 +4,7 @@
 import { useEffect, useId, useState } from 'react';
 import type { FormEvent } from 'react';
 import { api } from '../api/client.js';
-import { ConfirmDialog, ErrorAlert, Notice, SecretOnce, Field } from './admin-parts.js';
+import { ConfirmDialog, ErrorAlert, Notice, SecretOnce, Field, Checkbox } from './admin-parts.js';
 import type { SectionProps } from './admin-sections.js';
 import { useAdminText } from './admin-text.js';
 import type { DataList, Org, TeamSummary } from './admin-types.js';
@@ -141,14 +141,7 @@ export function SsoSection(_props: SectionProps) {
             onChange={(event) => setGroupsClaim(event.target.value)}
           />
         </Field>
-        <label className="checkbox">
-          <input
-            type="checkbox"
-            checked={enabled}
-            onChange={(event) => setEnabled(event.target.checked)}
-          />
-          {t('ssoEnabled')}
-        </label>
+        <Checkbox label={t('ssoEnabled')} checked={enabled} onChange={setEnabled} />
         <fieldset className="admin-fieldset">
           <legend>{t('ssoMappings')}</legend>
           <datalist id={teamListId}>

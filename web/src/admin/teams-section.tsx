@@ -3,7 +3,8 @@ import { useState } from 'react';
 import type { FormEvent } from 'react';
 import { api } from '../api/client.js';
 import { useI18n } from '../i18n/i18n.js';
-import { ConfirmDialog, ErrorAlert, Notice, Field, TableWrap } from './admin-parts.js';
+import { ConfirmDialog, ErrorAlert, Notice, Field } from './admin-parts.js';
+import { AdminTable } from './admin-table.js';
 import type { SectionProps } from './admin-sections.js';
 import { useAdminText } from './admin-text.js';
 import type { DataList, TeamSummary } from './admin-types.js';
@@ -68,77 +69,67 @@ export function TeamsSection(_props: SectionProps) {
           {t('createTeam')}
         </button>
       </form>
-      {teams.data && teams.data.data.length === 0 ? <p className="muted">{t('noTeams')}</p> : null}
-      {teams.data && teams.data.data.length > 0 ? (
-        <TableWrap label={t('teamsCaption')}>
-          <table className="admin-table">
-            <caption className="visually-hidden">{t('teamsCaption')}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t('name')}</th>
-                <th scope="col">{t('members')}</th>
-                <th scope="col">{t('actions')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {teams.data.data.map((team) => (
-                <tr key={team.id} className={team.id === openId ? 'selected-row' : undefined}>
-                  <th scope="row">
-                    {renaming?.id === team.id ? (
-                      <form className="inline-form" onSubmit={rename}>
-                        <input
-                          aria-label={t('newTeamName', { name: team.name })}
-                          required
-                          maxLength={200}
-                          value={newName}
-                          onChange={(event) => setNewName(event.target.value)}
-                        />
-                        <button type="submit" disabled={action.busy}>
-                          {t('renameTeam')}
-                        </button>
-                        <button type="button" onClick={() => setRenaming(undefined)}>
-                          {tc('cancel')}
-                        </button>
-                      </form>
-                    ) : (
-                      <button
-                        type="button"
-                        className="link-button"
-                        aria-expanded={team.id === openId}
-                        aria-label={t('openTeam', { name: team.name })}
-                        onClick={() => setOpenId(team.id === openId ? undefined : team.id)}
-                      >
-                        {team.name}
-                      </button>
-                    )}
-                  </th>
-                  <td>{team.memberCount}</td>
-                  <td className="row-actions">
-                    <button
-                      type="button"
-                      aria-label={t('renameTeamOf', { name: team.name })}
-                      onClick={() => {
-                        setRenaming(team);
-                        setNewName(team.name);
-                      }}
-                    >
-                      {t('renameTeam')}
-                    </button>
-                    <button
-                      type="button"
-                      className="danger"
-                      aria-label={t('deleteTeamOf', { name: team.name })}
-                      onClick={() => setDeleting(team)}
-                    >
-                      {t('deleteTeam')}
-                    </button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </TableWrap>
-      ) : null}
+      <AdminTable
+        label={t('teamsCaption')}
+        rows={teams.data?.data}
+        empty={t('noTeams')}
+        headers={[t('name'), t('members'), t('actions')]}
+      >
+        {(team) => (
+          <tr key={team.id} className={team.id === openId ? 'selected-row' : undefined}>
+            <th scope="row">
+              {renaming?.id === team.id ? (
+                <form className="inline-form" onSubmit={rename}>
+                  <input
+                    aria-label={t('newTeamName', { name: team.name })}
+                    required
+                    maxLength={200}
+                    value={newName}
+                    onChange={(event) => setNewName(event.target.value)}
+                  />
+                  <button type="submit" disabled={action.busy}>
+                    {t('renameTeam')}
+                  </button>
+                  <button type="button" onClick={() => setRenaming(undefined)}>
+                    {tc('cancel')}
+                  </button>
+                </form>
+              ) : (
+                <button
+                  type="button"
+                  className="link-button"
+                  aria-expanded={team.id === openId}
+                  aria-label={t('openTeam', { name: team.name })}
+                  onClick={() => setOpenId(team.id === openId ? undefined : team.id)}
+                >
+                  {team.name}
+                </button>
+              )}
+            </th>
+            <td>{team.memberCount}</td>
+            <td className="row-actions">
+              <button
+                type="button"
+                aria-label={t('renameTeamOf', { name: team.name })}
+                onClick={() => {
+                  setRenaming(team);
+                  setNewName(team.name);
+                }}
+              >
+                {t('renameTeam')}
+              </button>
+              <button
+                type="button"
+                className="danger"
+                aria-label={t('deleteTeamOf', { name: team.name })}
+                onClick={() => setDeleting(team)}
+              >
+                {t('deleteTeam')}
+              </button>
+            </td>
+          </tr>
+        )}
+      </AdminTable>
       {open ? (
         <TeamMembers
           key={open.id}

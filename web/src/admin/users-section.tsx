@@ -6,7 +6,8 @@ import { useState } from 'react';
 import { api } from '../api/client.js';
 import type { User } from '../api/types.js';
 import { useI18n } from '../i18n/i18n.js';
-import { ConfirmDialog, ErrorAlert, formatTime, Notice, TableWrap } from './admin-parts.js';
+import { ConfirmDialog, ErrorAlert, formatTime, Notice } from './admin-parts.js';
+import { AdminTable } from './admin-table.js';
 import type { SectionProps } from './admin-sections.js';
 import { useAdminText, type AdminKey } from './admin-text.js';
 import { useAdminData, useAdminAction } from './use-admin-data.js';
@@ -63,80 +64,68 @@ export function UsersSection({ selfId }: SectionProps) {
     <>
       <ErrorAlert message={users.error ?? action.error} />
       <Notice message={action.notice} />
-      {users.data ? (
-        <TableWrap label={t('usersCaption')}>
-          <table className="admin-table">
-            <caption className="visually-hidden">{t('usersCaption')}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t('userEmail')}</th>
-                <th scope="col">{t('userName')}</th>
-                <th scope="col">{t('userRole')}</th>
-                <th scope="col">{t('created')}</th>
-                <th scope="col">{t('actions')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {users.data.users.map((user) => {
-                const manageable = user.role !== 'owner' && user.id !== selfId;
-                return (
-                  <tr key={user.id}>
-                    <th scope="row">
-                      {user.email}
-                      {user.id === selfId ? <span className="muted"> {t('you')}</span> : null}
-                    </th>
-                    <td>{user.displayName ?? '—'}</td>
-                    <td>
-                      {manageable ? (
-                        <select
-                          aria-label={t('roleOf', { email: user.email })}
-                          value={user.role}
-                          disabled={action.busy}
-                          onChange={(event) =>
-                            setPending({
-                              kind: 'role',
-                              user,
-                              role: event.target.value as 'admin' | 'member',
-                            })
-                          }
-                        >
-                          <option value="member">{t('roleMember')}</option>
-                          <option value="admin">{t('roleAdmin')}</option>
-                        </select>
-                      ) : (
-                        <span className="badge">{t(roleLabel(user.role))}</span>
-                      )}
-                    </td>
-                    <td>{formatTime(user.createdAt, language)}</td>
-                    <td className="row-actions">
-                      {manageable ? (
-                        <>
-                          <button
-                            type="button"
-                            className="danger"
-                            aria-label={t('deleteUserOf', { email: user.email })}
-                            onClick={() => setPending({ kind: 'delete', user })}
-                          >
-                            {t('deleteUser')}
-                          </button>
-                          <button
-                            type="button"
-                            className="danger"
-                            aria-label={t('eraseUserOf', { email: user.email })}
-                            onClick={() => setPending({ kind: 'erase', user })}
-                          >
-                            {t('eraseUser')}
-                          </button>
-                        </>
-                      ) : null}
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        </TableWrap>
-      ) : null}
+      <AdminTable
+        label={t('usersCaption')}
+        rows={users.data?.users}
+        headers={[t('userEmail'), t('userName'), t('userRole'), t('created'), t('actions')]}
+      >
+        {(user) => {
+          const manageable = user.role !== 'owner' && user.id !== selfId;
+          return (
+            <tr key={user.id}>
+              <th scope="row">
+                {user.email}
+                {user.id === selfId ? <span className="muted"> {t('you')}</span> : null}
+              </th>
+              <td>{user.displayName ?? '—'}</td>
+              <td>
+                {manageable ? (
+                  <select
+                    aria-label={t('roleOf', { email: user.email })}
+                    value={user.role}
+                    disabled={action.busy}
+                    onChange={(event) =>
+                      setPending({
+                        kind: 'role',
+                        user,
+                        role: event.target.value as 'admin' | 'member',
+                      })
+                    }
+                  >
+                    <option value="member">{t('roleMember')}</option>
+                    <option value="admin">{t('roleAdmin')}</option>
+                  </select>
+                ) : (
+                  <span className="badge">{t(roleLabel(user.role))}</span>
+                )}
+              </td>
+              <td>{formatTime(user.createdAt, language)}</td>
+              <td className="row-actions">
+                {manageable ? (
+                  <>
+                    <button
+                      type="button"
+                      className="danger"
+                      aria-label={t('deleteUserOf', { email: user.email })}
+                      onClick={() => setPending({ kind: 'delete', user })}
+                    >
+                      {t('deleteUser')}
+                    </button>
+                    <button
+                      type="button"
+                      className="danger"
+                      aria-label={t('eraseUserOf', { email: user.email })}
+                      onClick={() => setPending({ kind: 'erase', user })}
+                    >
+                      {t('eraseUser')}
+                    </button>
+                  </>
+                ) : null}
+              </td>
+            </tr>
+          );
+        }}
+      </AdminTable>
       {pending ? (
         <ConfirmDialog
           title={t(
