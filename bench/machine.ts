@@ -23,3 +23,9 @@ export function machine(): Machine {
 export function loadAverage(): number {
   return Math.round(os.loadavg()[0]! * 100) / 100;
 }
+
+/** The command that ran this bench, as typed: `npm run <script> -- <its flags>`. */
+export function benchCommand(script: string): string {
+  const flags = process.argv.slice(2);
+  return [`npm run ${script}`, ...(flags.length > 0 ? ['--', ...flags] : [])].join(' ');
+}

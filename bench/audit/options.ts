@@ -1,6 +1,7 @@
 // The bench's command line.
 import { parseArgs } from 'node:util';
 import type { DialectName } from '../../src/store/store-dialect.js';
+import { parseDialects, positiveInteger } from '../options.js';
 
 /** What one bench run measures. */
 export interface AuditBenchOptions {
@@ -31,25 +32,13 @@ export function parseAuditBenchOptions(argv: string[]): AuditBenchOptions {
     },
   });
   if (values.help) throw new Error(usage);
-  const dialects = values.dialects.split(',').map((name) => {
-    if (name !== 'sqlite' && name !== 'postgres') {
-      throw new Error(`--dialects: unknown '${name}' (sqlite, postgres)\n${usage}`);
-    }
-    return name;
-  });
+  const dialects = parseDialects(values.dialects, usage);
   const batch = values['batch-size'];
   return {
-    events: positive(values.events, '--events', 2),
+    events: positiveInteger(values.events, '--events', usage, 2),
     dialects,
-    rounds: positive(values.rounds, '--rounds'),
-    batchSize: batch === undefined ? undefined : positive(batch, '--batch-size'),
+    rounds: positiveInteger(values.rounds, '--rounds', usage),
+    batchSize: batch === undefined ? undefined : positiveInteger(batch, '--batch-size', usage),
     json: values.json,
   };
-}
-
-function positive(value: string, flag: string, min = 1): number {
-  const number = Number(value);
-  if (!Number.isInteger(number) || number < min)
-    throw new Error(`${flag}: '${value}' is not an integer ≥ ${min}\n${usage}`);
-  return number;
 }

@@ -7,15 +7,11 @@
 // seeded with a valid chain. The baseline and verification then run `--rounds` times each,
 // alternating, so that a busy neighbour slows both alike; the best pass of each is reported.
 // Goal: verification under 10 s per dialect.
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import { sql } from 'kysely';
 import { verifyAuditChain } from '../../src/governance/audit-log.js';
-import { openDatabase, type Store } from '../../src/store/create-database.js';
 import type { DialectName } from '../../src/store/store-dialect.js';
-import { createTestSchema, postgresUnavailableReason } from '../../tests/helpers/postgres.js';
-import { loadAverage, machine, type Machine } from '../machine.js';
+import { openFreshStore, runnableDialects } from '../fresh-store.js';
+import { benchCommand, loadAverage, machine, type Machine } from '../machine.js';
 import { readWholeLog } from './baseline.js';
 import { parseAuditBenchOptions, type AuditBenchOptions } from './options.js';
 import { seedAuditLog } from './seed.js';
@@ -58,19 +54,6 @@ interface AuditBenchReport {
   skipped: string[];
 }
 
-async function openFreshStore(
-  dialect: DialectName,
-): Promise<{ store: Store; drop(): Promise<void> }> {
-  if (dialect === 'sqlite') {
-    const dataDir = await mkdtemp(path.join(os.tmpdir(), 'salon-bench-audit-'));
-    const store = await openDatabase({ dataDir });
-    return { store, drop: () => rm(dataDir, { recursive: true, force: true }) };
-  }
-  const schema = await createTestSchema();
-  const store = await openDatabase({ databaseUrl: schema.url, dataDir: '/nonexistent' });
-  return { store, drop: schema.drop };
-}
-
 /** One timed pass: wall-clock and this process's CPU seconds. */
 interface Pass {
   seconds: number;
@@ -100,7 +83,7 @@ async function benchDialect(
   options: AuditBenchOptions,
   batchSize: number,
 ): Promise<DialectReport> {
-  const { store, drop } = await openFreshStore(dialect);
+  const { store, drop } = await openFreshStore(dialect, 'audit');
   try {
     log(`${dialect}: writing ${options.events.toLocaleString('en')} chained events…`);
     const seedSeconds = await seedAuditLog(store.db, options.events);
@@ -208,16 +191,7 @@ async function main(): Promise<void> {
     process.exitCode = 2;
     return;
   }
-  const skipped: string[] = [];
-  let dialects = options.dialects;
-  if (dialects.includes('postgres')) {
-    const reason = await postgresUnavailableReason();
-    if (reason) {
-      log(`\n*** SKIPPED postgres: ${reason} (set SALON_TEST_DATABASE_URL) ***\n`);
-      skipped.push(`postgres: ${reason}`);
-      dialects = dialects.filter((dialect) => dialect !== 'postgres');
-    }
-  }
+  const { dialects, skipped } = await runnableDialects(options.dialects);
   const batchSize = options.batchSize ?? defaultBatchSize;
   const loadBefore = loadAverage();
   const reports: DialectReport[] = [];
@@ -226,10 +200,7 @@ async function main(): Promise<void> {
     date: new Date().toISOString(),
     machine: machine(),
     load: { before: loadBefore, after: loadAverage() },
-    command: [
-      'npm run bench:audit',
-      ...(process.argv.length > 2 ? ['--', ...process.argv.slice(2)] : []),
-    ].join(' '),
+    command: benchCommand('bench:audit'),
     batchSize,
     goalSeconds,
     dialects: reports,

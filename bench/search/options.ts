@@ -1,6 +1,7 @@
 // The bench's command line.
 import { parseArgs } from 'node:util';
 import type { DialectName } from '../../src/store/store-dialect.js';
+import { parseDialects, positiveInteger } from '../options.js';
 
 /** What one bench run measures. */
 export interface SearchBenchOptions {
@@ -30,25 +31,13 @@ export function parseSearchBenchOptions(argv: string[]): SearchBenchOptions {
     },
   });
   if (values.help) throw new Error(usage);
-  const dialects = values.dialects.split(',').map((name) => {
-    if (name !== 'sqlite' && name !== 'postgres') {
-      throw new Error(`--dialects: unknown '${name}' (sqlite, postgres)\n${usage}`);
-    }
-    return name;
-  });
-  const conversations = positive(values.conversations, '--conversations');
+  const dialects = parseDialects(values.dialects, usage);
+  const conversations = positiveInteger(values.conversations, '--conversations', usage);
   return {
-    messages: positive(values.messages, '--messages', conversations * 2),
+    messages: positiveInteger(values.messages, '--messages', usage, conversations * 2),
     conversations,
-    perKind: positive(values['per-kind'], '--per-kind'),
+    perKind: positiveInteger(values['per-kind'], '--per-kind', usage),
     dialects,
     json: values.json,
   };
-}
-
-function positive(value: string, flag: string, min = 1): number {
-  const number = Number(value);
-  if (!Number.isInteger(number) || number < min)
-    throw new Error(`${flag}: '${value}' is not an integer ≥ ${min}\n${usage}`);
-  return number;
 }

@@ -6,15 +6,13 @@
 // Each dialect gets a fresh database (a temp dir; a throwaway Postgres schema, dropped after),
 // seeded through Salon's migrations with the same generated corpus. Every query runs once on
 // each side, back to back, the order flipping from one query to the next.
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import { sql } from 'kysely';
 import { searchConversations } from '../../src/chat/search.js';
-import { openDatabase, type Store } from '../../src/store/create-database.js';
+import type { Store } from '../../src/store/create-database.js';
 import type { MessageSearchHit } from '../../src/store/search.js';
 import type { DialectName } from '../../src/store/store-dialect.js';
-import { createTestSchema, postgresUnavailableReason } from '../../tests/helpers/postgres.js';
+import { openFreshStore, runnableDialects } from '../fresh-store.js';
+import { benchCommand } from '../machine.js';
 import { searchIndexAlone } from './baseline.js';
 import { defaultShape, generateCorpus, type Corpus } from './corpus.js';
 import { parseSearchBenchOptions, type SearchBenchOptions } from './options.js';
@@ -36,20 +34,6 @@ const limit = 20;
 const warmupQueries = 30;
 
 const log = (line: string) => console.error(line);
-
-/** A fresh, empty store of one dialect and how to remove it. */
-async function openFreshStore(
-  dialect: DialectName,
-): Promise<{ store: Store; drop(): Promise<void> }> {
-  if (dialect === 'sqlite') {
-    const dataDir = await mkdtemp(path.join(os.tmpdir(), 'salon-bench-search-'));
-    const store = await openDatabase({ dataDir });
-    return { store, drop: () => rm(dataDir, { recursive: true, force: true }) };
-  }
-  const schema = await createTestSchema();
-  const store = await openDatabase({ databaseUrl: schema.url, dataDir: '/nonexistent' });
-  return { store, drop: schema.drop };
-}
 
 async function time(work: () => Promise<unknown>): Promise<number> {
   const startedAt = performance.now();
@@ -97,7 +81,7 @@ async function benchDialect(
   corpus: Corpus,
   queries: readonly BenchQuery[],
 ): Promise<DialectReport> {
-  const { store, drop } = await openFreshStore(dialect);
+  const { store, drop } = await openFreshStore(dialect, 'search');
   try {
     log(`${dialect}: seeding ${corpus.messageCount} messages…`);
     const seedSeconds = await seedStore(store, corpus);
@@ -125,14 +109,7 @@ async function main(): Promise<void> {
     process.exitCode = 2;
     return;
   }
-  let dialects = options.dialects;
-  if (dialects.includes('postgres')) {
-    const reason = await postgresUnavailableReason();
-    if (reason) {
-      log(`\n*** SKIPPED postgres: ${reason} (set SALON_TEST_DATABASE_URL) ***\n`);
-      dialects = dialects.filter((dialect) => dialect !== 'postgres');
-    }
-  }
+  const { dialects } = await runnableDialects(options.dialects);
   const shape = {
     ...defaultShape,
     messages: options.messages,
@@ -148,10 +125,7 @@ async function main(): Promise<void> {
     date: new Date().toISOString(),
     machine: machine(),
     load: { before: loadBefore, after: loadAverage() },
-    command: [
-      'npm run bench:search',
-      ...(process.argv.length > 2 ? ['--', ...process.argv.slice(2)] : []),
-    ].join(' '),
+    command: benchCommand('bench:search'),
     corpus: {
       messages: corpus.messageCount,
       conversations: corpus.conversations.length,

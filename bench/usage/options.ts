@@ -1,6 +1,7 @@
 // The bench's command line.
 import { parseArgs } from 'node:util';
 import type { DialectName } from '../../src/store/store-dialect.js';
+import { parseDialects, positiveInteger } from '../options.js';
 
 /** What one bench run measures. */
 export interface UsageBenchOptions {
@@ -32,24 +33,12 @@ export function parseUsageBenchOptions(argv: string[]): UsageBenchOptions {
     },
   });
   if (values.help) throw new Error(usage);
-  const dialects = values.dialects.split(',').map((name) => {
-    if (name !== 'sqlite' && name !== 'postgres') {
-      throw new Error(`--dialects: unknown '${name}' (sqlite, postgres)\n${usage}`);
-    }
-    return name;
-  });
+  const dialects = parseDialects(values.dialects, usage);
   return {
-    rows: positive(values.rows, '--rows', 1000),
-    runs: positive(values.runs, '--runs'),
-    baselineRuns: positive(values['baseline-runs'], '--baseline-runs'),
+    rows: positiveInteger(values.rows, '--rows', usage, 1000),
+    runs: positiveInteger(values.runs, '--runs', usage),
+    baselineRuns: positiveInteger(values['baseline-runs'], '--baseline-runs', usage),
     dialects,
     json: values.json,
   };
-}
-
-function positive(value: string, flag: string, min = 1): number {
-  const number = Number(value.replaceAll('_', ''));
-  if (!Number.isInteger(number) || number < min)
-    throw new Error(`${flag}: '${value}' is not an integer ≥ ${min}\n${usage}`);
-  return number;
 }

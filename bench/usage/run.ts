@@ -8,9 +8,6 @@
 // Salon's migrations down to 0009, the ledger loaded in SQL, then the migrations up (0010 builds
 // `usage_daily` from the ledger, 0012 its coarse companions from it), exactly as on an instance
 // that upgrades.
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import { Migrator, sql, type Kysely } from 'kysely';
 import {
   usageBreakdown,
@@ -23,11 +20,12 @@ import { usageRollups } from '../../src/governance/usage-rollup.js';
 import { addDays, type UsageRange } from '../../src/governance/usage-range.js';
 import { orgUsageReport } from '../../src/governance/org-usage-report.js';
 import { OrgScope } from '../../src/identity/org-scope.js';
-import { openDatabase, type Store } from '../../src/store/create-database.js';
+import type { Store } from '../../src/store/create-database.js';
 import type { Database } from '../../src/store/database.js';
 import { migrations } from '../../src/store/migrate.js';
 import type { DialectName } from '../../src/store/store-dialect.js';
-import { createTestSchema, postgresUnavailableReason } from '../../tests/helpers/postgres.js';
+import { openFreshStore, runnableDialects } from '../fresh-store.js';
+import { benchCommand } from '../machine.js';
 import { rawLedgerQuery, type BaselineQuery } from './baseline.js';
 import { parseUsageBenchOptions, type UsageBenchOptions } from './options.js';
 import {
@@ -44,19 +42,6 @@ import { largeOrgId, loadLedger, shape } from './seed.js';
 const log = (line: string) => console.error(line);
 const rangeDays = [7, 30, 90] as const;
 const lastDay = addDays(shape.firstDay, shape.days); // excluded
-
-async function openFreshStore(
-  dialect: DialectName,
-): Promise<{ store: Store; drop(): Promise<void> }> {
-  if (dialect === 'sqlite') {
-    const dataDir = await mkdtemp(path.join(os.tmpdir(), 'salon-bench-usage-'));
-    const store = await openDatabase({ dataDir });
-    return { store, drop: () => rm(dataDir, { recursive: true, force: true }) };
-  }
-  const schema = await createTestSchema();
-  const store = await openDatabase({ databaseUrl: schema.url, dataDir: '/nonexistent' });
-  return { store, drop: schema.drop };
-}
 
 async function migrator(db: Kysely<Database>, dialect: DialectName): Promise<Migrator> {
   const schema =
@@ -193,7 +178,7 @@ async function benchDialect(
   dialect: DialectName,
   options: UsageBenchOptions,
 ): Promise<DialectReport> {
-  const { store, drop } = await openFreshStore(dialect);
+  const { store, drop } = await openFreshStore(dialect, 'usage');
   const db = store.db;
   try {
     const down = await (await migrator(db, dialect)).migrateTo('0009-organisations');
@@ -257,16 +242,7 @@ async function main(): Promise<void> {
     process.exitCode = 2;
     return;
   }
-  const skipped: string[] = [];
-  let dialects = options.dialects;
-  if (dialects.includes('postgres')) {
-    const reason = await postgresUnavailableReason();
-    if (reason) {
-      skipped.push(`postgres: ${reason} (set SALON_TEST_DATABASE_URL)`);
-      log(`\n*** SKIPPED postgres: ${reason} (set SALON_TEST_DATABASE_URL) ***\n`);
-      dialects = dialects.filter((dialect) => dialect !== 'postgres');
-    }
-  }
+  const { dialects, skipped } = await runnableDialects(options.dialects);
   const loadBefore = loadAverage();
   const reports: DialectReport[] = [];
   for (const dialect of dialects) reports.push(await benchDialect(dialect, options));
@@ -274,10 +250,7 @@ async function main(): Promise<void> {
     date: new Date().toISOString(),
     machine: machine(),
     load: { before: loadBefore, after: loadAverage() },
-    command: [
-      'npm run bench:usage',
-      ...(process.argv.length > 2 ? ['--', ...process.argv.slice(2)] : []),
-    ].join(' '),
+    command: benchCommand('bench:usage'),
     dialects: reports,
     skipped,
   };
