@@ -16,7 +16,11 @@ import { selectedBranch } from './tree.js';
 
 const pageSize = 500;
 
-const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
+/** One file of the export: `value` as indented JSON. */
+const jsonFile = (path: string, value: unknown): ZipEntry => ({
+  path,
+  content: `${JSON.stringify(value, null, 2)}\n`,
+});
 
 const readme = (user: User, at: string) => `Salon: the data held about ${user.email}, as of ${at}.
 
@@ -128,75 +132,64 @@ export async function* personalDataFiles(
     .select('name')
     .where('id', '=', user.orgId)
     .executeTakeFirst();
-  yield {
-    path: 'profile.json',
-    content: json({
-      ...user,
-      organisation: org?.name ?? null,
-      externalId: account?.external_id ?? null,
-    }),
-  };
+  yield jsonFile('profile.json', {
+    ...user,
+    organisation: org?.name ?? null,
+    externalId: account?.external_id ?? null,
+  });
   yield* conversationFiles(db, user.id);
-  yield {
-    path: 'folders.json',
-    content: json(
-      await db
-        .selectFrom('folders')
-        .select(['id', 'name', 'created_at', 'updated_at'])
-        .where('user_id', '=', user.id)
-        .orderBy('created_at')
-        .execute(),
-    ),
-  };
-  yield {
-    path: 'shares.json',
-    content: json(
-      await db
-        .selectFrom('shares')
-        .select(['conversation_id', 'created_at', 'revoked_at'])
-        .where('user_id', '=', user.id)
-        .orderBy('created_at')
-        .execute(),
-    ),
-  };
-  yield {
-    path: 'feedback.json',
-    content: json(
-      await db
-        .selectFrom('feedback')
-        .innerJoin('messages', 'messages.id', 'feedback.message_id')
-        .select([
-          'feedback.message_id',
-          'messages.conversation_id',
-          'feedback.rating',
-          'feedback.comment',
-          'feedback.created_at',
-          'feedback.updated_at',
-        ])
-        .where('feedback.user_id', '=', user.id)
-        .orderBy('feedback.created_at')
-        .execute(),
-    ),
-  };
-  yield {
-    path: 'arena-votes.json',
-    content: json(
-      await db
-        .selectFrom('arena_votes')
-        .innerJoin('arena_battles', 'arena_battles.id', 'arena_votes.battle_id')
-        .select([
-          'arena_votes.battle_id',
-          'arena_battles.conversation_id',
-          'arena_battles.model_a',
-          'arena_battles.model_b',
-          'arena_votes.outcome',
-          'arena_votes.created_at',
-        ])
-        .where('arena_votes.user_id', '=', user.id)
-        .orderBy('arena_votes.created_at')
-        .execute(),
-    ),
-  };
+  yield jsonFile(
+    'folders.json',
+    await db
+      .selectFrom('folders')
+      .select(['id', 'name', 'created_at', 'updated_at'])
+      .where('user_id', '=', user.id)
+      .orderBy('created_at')
+      .execute(),
+  );
+  yield jsonFile(
+    'shares.json',
+    await db
+      .selectFrom('shares')
+      .select(['conversation_id', 'created_at', 'revoked_at'])
+      .where('user_id', '=', user.id)
+      .orderBy('created_at')
+      .execute(),
+  );
+  yield jsonFile(
+    'feedback.json',
+    await db
+      .selectFrom('feedback')
+      .innerJoin('messages', 'messages.id', 'feedback.message_id')
+      .select([
+        'feedback.message_id',
+        'messages.conversation_id',
+        'feedback.rating',
+        'feedback.comment',
+        'feedback.created_at',
+        'feedback.updated_at',
+      ])
+      .where('feedback.user_id', '=', user.id)
+      .orderBy('feedback.created_at')
+      .execute(),
+  );
+  yield jsonFile(
+    'arena-votes.json',
+    await db
+      .selectFrom('arena_votes')
+      .innerJoin('arena_battles', 'arena_battles.id', 'arena_votes.battle_id')
+      .select([
+        'arena_votes.battle_id',
+        'arena_battles.conversation_id',
+        'arena_battles.model_a',
+        'arena_battles.model_b',
+        'arena_votes.outcome',
+        'arena_votes.created_at',
+      ])
+      .where('arena_votes.user_id', '=', user.id)
+      .orderBy('arena_votes.created_at')
+      .execute(),
+  );
   yield { path: 'usage.jsonl', content: usageLines(db, user) };
   const keys = await new OrgScope(db, user.orgId)
     .selectFrom('api_keys')
@@ -204,32 +197,28 @@ export async function* personalDataFiles(
     .where('user_id', '=', user.id)
     .orderBy('created_at')
     .execute();
-  yield { path: 'api-keys.json', content: json(keys.map(toApiKey)) };
-  yield {
-    path: 'teams.json',
-    content: json(
-      await new OrgScope(db, user.orgId)
-        .teamMembers()
-        .select([
-          'teams.id',
-          'teams.name',
-          'team_members.role',
-          'team_members.created_at as joined_at',
-        ])
-        .where('team_members.user_id', '=', user.id)
-        .orderBy('teams.name')
-        .execute(),
-    ),
-  };
-  yield {
-    path: 'sessions.json',
-    content: json(
-      await db
-        .selectFrom('sessions')
-        .select(['created_at', 'last_seen_at', 'expires_at', 'ip', 'user_agent'])
-        .where('user_id', '=', user.id)
-        .orderBy('created_at')
-        .execute(),
-    ),
-  };
+  yield jsonFile('api-keys.json', keys.map(toApiKey));
+  yield jsonFile(
+    'teams.json',
+    await new OrgScope(db, user.orgId)
+      .teamMembers()
+      .select([
+        'teams.id',
+        'teams.name',
+        'team_members.role',
+        'team_members.created_at as joined_at',
+      ])
+      .where('team_members.user_id', '=', user.id)
+      .orderBy('teams.name')
+      .execute(),
+  );
+  yield jsonFile(
+    'sessions.json',
+    await db
+      .selectFrom('sessions')
+      .select(['created_at', 'last_seen_at', 'expires_at', 'ip', 'user_agent'])
+      .where('user_id', '=', user.id)
+      .orderBy('created_at')
+      .execute(),
+  );
 }
