@@ -168,35 +168,6 @@ const rows: Row[] = [
     alphaId: false,
     call: () => ({ url: '/api/admin/org', payload: { retentionDays: null } }),
   },
-  // Single sign-on settings: always the caller's own organisation's.
-  {
-    method: 'GET',
-    route: '/api/admin/sso',
-    level: 'org',
-    alphaId: false,
-    call: () => ({ url: '/api/admin/sso' }),
-  },
-  {
-    method: 'PUT',
-    route: '/api/admin/sso',
-    level: 'org',
-    alphaId: false,
-    // Nothing listens on port 9: an allowed caller gets 400 sso_discovery_failed at once.
-    allowed: notRefused,
-    call: () => ({
-      url: '/api/admin/sso',
-      payload: { issuer: 'http://127.0.0.1:9', clientId: 'salon' },
-    }),
-  },
-  {
-    method: 'DELETE',
-    route: '/api/admin/sso',
-    level: 'org',
-    alphaId: false,
-    // 404 when the organisation has none.
-    allowed: notRefused,
-    call: () => ({ url: '/api/admin/sso' }),
-  },
   {
     method: 'GET',
     route: '/api/admin/models',
@@ -378,13 +349,12 @@ const rows: Row[] = [
     call: () => ({ url: '/api/admin/model-access/small', payload: { teamIds: [] } }),
   },
 
-  // Single sign-on and SCIM.
+  // Single sign-on and SCIM: always the caller's own organisation's.
   {
     method: 'GET',
     route: '/api/admin/sso',
     level: 'org',
     alphaId: false,
-    allowed: notRefused,
     call: () => ({ url: '/api/admin/sso' }),
   },
   {
@@ -405,6 +375,7 @@ const rows: Row[] = [
     route: '/api/admin/sso',
     level: 'org',
     alphaId: false,
+    // 404 when the organisation has none.
     allowed: notRefused,
     call: () => ({ url: '/api/admin/sso' }),
   },
