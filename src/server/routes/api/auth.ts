@@ -1,5 +1,5 @@
 // Signing in and out of the web UI (docs/web-api.md, "Sessions and CSRF").
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { authenticate } from '../../../identity/authenticate.js';
 import { getInstanceSettings } from '../../../identity/instance-settings.js';
@@ -7,17 +7,18 @@ import { clearLoginAttempts, countLoginAttempt } from '../../../identity/login-l
 import { dummyPasswordHash } from '../../../identity/password-hash.js';
 import { checkPasswordSignIn } from '../../../identity/oidc/sso-only.js';
 import { pruneExpired } from '../../../identity/prune-expired.js';
-import { createSession, revokeSession, revokeUserSessions } from '../../../identity/sessions.js';
+import { revokeSession, revokeUserSessions } from '../../../identity/sessions.js';
 import { isSetupRequired, setupOwner } from '../../../identity/setup-owner.js';
-import { createUser, defaultOrgId, findUserByEmail, type User } from '../../../identity/users.js';
+import { createUser, defaultOrgId, findUserByEmail } from '../../../identity/users.js';
 import { forbidden, unauthorized } from '../../../lib/errors.js';
 import { audit } from '../../audit.js';
 import type { ServerContext } from '../../context.js';
 import { signInPerIpLimit } from '../../ip-limit.js';
 import { parseBody } from '../../../lib/parse-body.js';
 import { toPublicUser } from './public-user.js';
-import { clearSessionCookie, setSessionCookie } from './session-cookie.js';
+import { clearSessionCookie } from './session-cookie.js';
 import { requireUser } from './session-hooks.js';
+import { startSession } from './start-session.js';
 
 // Lengths are checked precisely by createUser; these bounds only keep junk out of the parser.
 const credentials = z.object({ email: z.string().max(1000), password: z.string().max(4096) });
@@ -30,31 +31,6 @@ export function authRoutes(app: FastifyInstance, context: ServerContext): void {
   const signIn = { config: { csrf: 'origin' as const }, preHandler: signInPerIpLimit(context) };
   // Computed now, so the first sign-in with an unknown email is not slower than the others.
   void dummyPasswordHash();
-
-  async function startSession(
-    request: FastifyRequest,
-    reply: FastifyReply,
-    user: User,
-    method: 'password' | 'setup' | 'signup',
-  ) {
-    // Whoever was signed in on this browser before is not any more.
-    if (request.session) await revokeSession(db, request.session.id);
-    const { token, session } = await createSession(db, {
-      userId: user.id,
-      ip: request.ip,
-      userAgent: request.headers['user-agent'],
-    });
-    await audit(request, context, {
-      actor: user,
-      action: 'auth.signed_in',
-      targetType: 'user',
-      targetId: user.id,
-      details: { method },
-    });
-    setSessionCookie(request, reply, token);
-    reply.header('cache-control', 'no-store'); // it carries the CSRF token
-    return { user: toPublicUser(user), csrfToken: session.csrfToken };
-  }
 
   app.get('/api/auth/state', async (request, reply) => {
     reply.header('cache-control', 'no-store');
@@ -79,7 +55,7 @@ export function authRoutes(app: FastifyInstance, context: ServerContext): void {
       targetId: user.id,
       details: { email: user.email },
     });
-    return startSession(request, reply, user, 'setup');
+    return startSession(request, reply, context, user, 'setup');
   });
 
   app.post('/api/auth/login', signIn, async (request, reply) => {
@@ -103,7 +79,7 @@ export function authRoutes(app: FastifyInstance, context: ServerContext): void {
     await checkPasswordSignIn(db, user);
     await clearLoginAttempts(db, email, request.ip);
     pruneExpired(db).catch((error: unknown) => request.log.warn({ err: error }, 'prune failed'));
-    return startSession(request, reply, user, 'password');
+    return startSession(request, reply, context, user, 'password');
   });
 
   app.post('/api/auth/signup', signIn, async (request, reply) => {
@@ -121,7 +97,7 @@ export function authRoutes(app: FastifyInstance, context: ServerContext): void {
       targetId: user.id,
       details: { email: user.email, role: user.role, via: 'signup' },
     });
-    return startSession(request, reply, user, 'signup');
+    return startSession(request, reply, context, user, 'signup');
   });
 
   app.post('/api/auth/logout', async (request, reply) => {
