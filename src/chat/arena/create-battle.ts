@@ -110,6 +110,9 @@ export async function createBattle(
     }
     throw error;
   });
+  // Read before the runs start: a fast model could otherwise finish a side before the read,
+  // and the answer would not say which runs to follow as streaming.
+  const battle = await getBattle(deps.db, input.userId, battleId);
   [replyA, replyB].forEach((side, index) => {
     deps.runs.start({
       runId: side.run_id,
@@ -120,5 +123,5 @@ export async function createBattle(
       admission: admissions[index],
     });
   });
-  return getBattle(deps.db, input.userId, battleId);
+  return battle;
 }
