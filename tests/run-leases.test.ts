@@ -121,7 +121,10 @@ describe.runIf(redis).each(targets)('run leases on $dialect', (target) => {
     expect(interrupted.content).toBe(flushed);
     expect(interrupted.content.length).toBeGreaterThan(0);
     expect(story.startsWith(interrupted.content)).toBe(true);
-    expect(b.stderr()).toMatch(new RegExp(`marked 1 reply of ${replicaA} interrupted`));
+    // B logs the take-over once its sweep is done, a moment after the row changed.
+    await expect
+      .poll(() => b.stderr(), { timeout: 5_000, interval: 50 })
+      .toMatch(new RegExp(`marked 1 reply of ${replicaA} interrupted`));
 
     // The follower on B ended cleanly with the final event, after the text it had seen.
     const events = await followed;
