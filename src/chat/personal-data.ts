@@ -3,7 +3,7 @@
 // share links, feedback, arena votes, usage ledger rows, API keys (never their hashes), team
 // memberships and sessions (never their tokens). Files are produced one at a time, and the
 // larger tables a page at a time, so an export of any size streams in bounded memory.
-import type { Kysely } from 'kysely';
+import { sql, type Kysely, type SelectQueryBuilder } from 'kysely';
 import { toApiKey } from '../identity/api-key-record.js';
 import { OrgScope } from '../identity/org-scope.js';
 import type { User } from '../identity/users.js';
@@ -37,27 +37,45 @@ teams.json          the teams you belong to
 sessions.json       your web sign-ins: when, from which address and browser
 `;
 
-/** The user's conversations, oldest first, one page at a time: two files each. */
-async function* conversationFiles(db: Kysely<Database>, userId: string): AsyncIterable<ZipEntry> {
-  let after: { createdAt: string; id: string } | undefined;
+/** Where the next page starts: after this row in (created_at, id) order. */
+interface Cursor {
+  createdAt: string;
+  id: string;
+}
+
+/**
+ * A query's rows in (created_at, id) order, a page at a time: each page is read after the last
+ * row of the one before (keyset pagination, so no row is skipped or repeated as rows come in).
+ */
+async function* pagesInOrder<
+  DB,
+  TB extends keyof DB,
+  Row extends { created_at: string; id: string },
+>(query: SelectQueryBuilder<DB, TB, Row>): AsyncIterable<Row[]> {
+  const ordered = query
+    .orderBy(sql`created_at`)
+    .orderBy(sql`id`)
+    .limit(pageSize);
+  let after: Cursor | undefined;
   for (;;) {
-    let query = db
-      .selectFrom('conversations')
-      .selectAll()
-      .where('user_id', '=', userId)
-      .orderBy('created_at')
-      .orderBy('id')
-      .limit(pageSize);
-    if (after) {
-      const { createdAt, id } = after;
-      query = query.where((eb) =>
-        eb.or([
-          eb('created_at', '>', createdAt),
-          eb.and([eb('created_at', '=', createdAt), eb('id', '>', id)]),
-        ]),
-      );
-    }
-    const rows = await query.execute();
+    const rows = await (
+      after
+        ? ordered.where(
+            sql<boolean>`(created_at > ${after.createdAt} or (created_at = ${after.createdAt} and id > ${after.id}))`,
+          )
+        : ordered
+    ).execute();
+    if (rows.length > 0) yield rows;
+    if (rows.length < pageSize) return;
+    const last = rows.at(-1)!;
+    after = { createdAt: last.created_at, id: last.id };
+  }
+}
+
+/** The user's conversations, oldest first: two files each. */
+async function* conversationFiles(db: Kysely<Database>, userId: string): AsyncIterable<ZipEntry> {
+  const conversations = db.selectFrom('conversations').selectAll().where('user_id', '=', userId);
+  for await (const rows of pagesInOrder(conversations)) {
     for (const row of rows) {
       const conversation = { ...toConversation(row), kind: row.kind };
       const messages = await listMessages(db, row.id);
@@ -66,52 +84,32 @@ async function* conversationFiles(db: Kysely<Database>, userId: string): AsyncIt
       const branch = selectedBranch(messages, row.selected_leaf_id);
       yield { path: `${name}.md`, content: toMarkdown(conversation, branch) };
     }
-    if (rows.length < pageSize) return;
-    const last = rows.at(-1)!;
-    after = { createdAt: last.created_at, id: last.id };
   }
 }
 
 /** The user's usage ledger rows as JSON lines, a page at a time. */
 async function* usageLines(db: Kysely<Database>, user: User): AsyncIterable<string> {
-  let after: { createdAt: string; id: string } | undefined;
-  for (;;) {
-    let query = new OrgScope(db, user.orgId)
-      .selectFrom('usage_events')
-      .select([
-        'id',
-        'created_at',
-        'api_key_id',
-        'team_id',
-        'endpoint',
-        'model',
-        'target',
-        'prompt_tokens',
-        'completion_tokens',
-        'cost_usd',
-        'latency_ms',
-        'ttft_ms',
-        'status',
-        'error_code',
-      ])
-      .where('user_id', '=', user.id)
-      .orderBy('created_at')
-      .orderBy('id')
-      .limit(pageSize);
-    if (after) {
-      const { createdAt, id } = after;
-      query = query.where((eb) =>
-        eb.or([
-          eb('created_at', '>', createdAt),
-          eb.and([eb('created_at', '=', createdAt), eb('id', '>', id)]),
-        ]),
-      );
-    }
-    const rows = await query.execute();
-    if (rows.length > 0) yield rows.map((row) => JSON.stringify(row)).join('\n') + '\n';
-    if (rows.length < pageSize) return;
-    const last = rows.at(-1)!;
-    after = { createdAt: last.created_at, id: last.id };
+  const events = new OrgScope(db, user.orgId)
+    .selectFrom('usage_events')
+    .select([
+      'id',
+      'created_at',
+      'api_key_id',
+      'team_id',
+      'endpoint',
+      'model',
+      'target',
+      'prompt_tokens',
+      'completion_tokens',
+      'cost_usd',
+      'latency_ms',
+      'ttft_ms',
+      'status',
+      'error_code',
+    ])
+    .where('user_id', '=', user.id);
+  for await (const rows of pagesInOrder(events)) {
+    yield rows.map((row) => JSON.stringify(row)).join('\n') + '\n';
   }
 }
 
