@@ -365,6 +365,13 @@ describe.each(targets)('GDPR API on $dialect', (target) => {
         results.map(({ rows }) => rows.map((row) => [Number(row.n), Number(row.tokens)])),
       );
     const totalsBefore = await totals();
+    // The days they used each model name them until the erasure (the dump below checks after).
+    const activeDays = await store.db
+      .selectFrom('usage_active_days')
+      .select('user_id')
+      .where('user_id', '=', id)
+      .execute();
+    expect(activeDays.length).toBeGreaterThan(0);
     const auditBefore = (await store.db.selectFrom('audit_events').select('seq').execute()).length;
 
     const erased = await call(admin, 'POST', `/api/admin/users/${id}/erase`);

@@ -66,7 +66,7 @@ export function formatReport(report: UsageBenchReport): string {
         `for the large organisation; per rollup ${Object.entries(d.largeOrgRowsPerRollup)
           .map(([table, rows]) => `${table} ${rows.toLocaleString('en')}`)
           .join(', ')}); load ${d.loadSeconds.insert.toFixed(0)} s + indexes ` +
-        `${d.loadSeconds.indexes.toFixed(0)} s, rollup backfill (migrations 0010 and 0012) ` +
+        `${d.loadSeconds.indexes.toFixed(0)} s, rollup backfill (migrations 0010, 0012 and 0013) ` +
         `${d.loadSeconds.backfill.toFixed(0)} s; a 200-row ledger flush ${ms(d.flushMs.withRollup)} ms ` +
         `(insert alone ${ms(d.flushMs.insertOnly)} ms). Milliseconds:`,
       '',

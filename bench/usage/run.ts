@@ -6,8 +6,8 @@
 //
 // Each dialect gets a fresh database (a temp dir; a throwaway Postgres schema, dropped after):
 // Salon's migrations down to 0009, the ledger loaded in SQL, then the migrations up (0010 builds
-// `usage_daily` from the ledger, 0012 its coarse companions from it), exactly as on an instance
-// that upgrades.
+// `usage_daily` from the ledger, 0012 its coarse companions and 0013 `usage_active_days` from it),
+// exactly as on an instance that upgrades.
 import { Migrator, sql, type Kysely } from 'kysely';
 import {
   usageBreakdown,
@@ -16,7 +16,7 @@ import {
   type UsageGroupBy,
 } from '../../src/governance/usage-analytics.js';
 import { UsageLedger, type UsageRecord } from '../../src/governance/usage-ledger.js';
-import { usageRollups } from '../../src/governance/usage-rollup.js';
+import { usageRollupTables } from '../../src/governance/usage-rollup.js';
 import { addDays, type UsageRange } from '../../src/governance/usage-range.js';
 import { orgUsageReport } from '../../src/governance/org-usage-report.js';
 import { OrgScope } from '../../src/identity/org-scope.js';
@@ -74,7 +74,8 @@ async function timeRuns(runs: number, work: () => Promise<unknown>) {
   return { p50: percentile(times, 50), p95: percentile(times, 95), runs };
 }
 
-// The rollup and the ledger must agree before either is timed.
+// The rollups and the ledger must agree before either is timed: the totals over every day, and
+// each model's requests and active users over a range that starts mid-month.
 async function checkAgreement(scope: OrgScope, db: Kysely<Database>): Promise<void> {
   const range = { from: shape.firstDay, to: lastDay };
   const rollup = await usageTotals(scope, range);
@@ -85,6 +86,28 @@ async function checkAgreement(scope: OrgScope, db: Kysely<Database>): Promise<vo
     rollup.activeUsers === Number(raw!.active_users) &&
     Math.abs(rollup.costUsd - Number(raw!.cost_usd)) < 1e-6;
   if (!same) throw new Error(`rollup ${JSON.stringify(rollup)} ≠ ledger ${JSON.stringify(raw)}`);
+  const midMonth = { from: addDays(lastDay, -30), to: lastDay };
+  const lines = (rows: [unknown, unknown, unknown][]) =>
+    JSON.stringify(
+      rows.map(([model, n, users]) => [String(model), Number(n), Number(users)]).sort(),
+    );
+  const rollupModels = lines(
+    (await usageBreakdown(scope, midMonth, 'model')).map((row) => [
+      row.key,
+      row.requests,
+      row.activeUsers,
+    ]),
+  );
+  const rawModels = lines(
+    (await rawLedgerQuery(db, largeOrgId, midMonth, 'model')).map((row) => [
+      row.key,
+      row.requests,
+      row.active_users,
+    ]),
+  );
+  if (rollupModels !== rawModels) {
+    throw new Error(`per model: rollups ${rollupModels} ≠ ledger ${rawModels}`);
+  }
 }
 
 async function timeQueries(store: Store, options: UsageBenchOptions): Promise<QueryTiming[]> {
@@ -187,14 +210,14 @@ async function benchDialect(
     const load = await loadLedger(db, dialect, options.rows, log);
     // What autovacuum would have done by the time a ledger holds this many rows.
     if (dialect === 'postgres') await sql`vacuum analyze usage_events`.execute(db);
-    log(`${dialect}: building the rollups (migrations 0010 and 0012)…`);
+    log(`${dialect}: building the rollups (migrations 0010, 0012 and 0013)…`);
     const backfillStart = performance.now();
     const up = await (await migrator(db, dialect)).migrateToLatest();
     if (up.error) throw up.error;
     const backfill = (performance.now() - backfillStart) / 1000;
     if (dialect === 'postgres') {
-      for (const table of usageRollups)
-        await sql`vacuum analyze ${sql.table(table.table)}`.execute(db);
+      for (const table of usageRollupTables)
+        await sql`vacuum analyze ${sql.table(table)}`.execute(db);
     }
     const rollupRows = await count(db, sql`select 1 from usage_daily`);
     const largeOrgRollupRows = await count(
@@ -203,8 +226,8 @@ async function benchDialect(
     );
     const coarseRows = Object.fromEntries(
       await Promise.all(
-        usageRollups.map(
-          async ({ table }) =>
+        usageRollupTables.map(
+          async (table) =>
             [
               table,
               await count(db, sql`select 1 from ${sql.table(table)} where org_id = ${largeOrgId}`),

@@ -3,10 +3,11 @@
 // conversations with their messages, shares, feedback, arena battles and votes, team
 // memberships), in the same transaction: the messages' words leave the search index for good, the
 // usage ledger and its daily rollups keep their numbers but lose the person (so the organisation's
-// totals stay right), invitations addressed to or accepted by them lose the address and the link,
-// their own quotas go, and sign-in counters for their address are cleared. The audit log is left
-// as it is: it is append-only and hash-chained, and keeping a record of actions is a legal
-// obligation of its own (docs/retention-and-gdpr.md).
+// totals stay right) and the record of the days they used each model goes, invitations addressed
+// to or accepted by them lose the address and the link, their own quotas go, and sign-in counters
+// for their address are cleared. The audit log is left as it is: it is append-only and
+// hash-chained, and keeping a record of actions is a legal obligation of its own
+// (docs/retention-and-gdpr.md).
 import type { Kysely } from 'kysely';
 import { clearLoginAttempts } from '../identity/login-limiter.js';
 import { deletableUser, deleteUser, type AccountActor } from '../identity/manage-users.js';
@@ -32,7 +33,10 @@ const rollupsWithUsers = [
   { table: 'usage_daily_user', others: ['team_id'] },
 ] as const;
 
-/** Ledger rows lose the user and their keys; rollup rows move to "no user" (`''`), summed in. */
+/**
+ * Ledger rows lose the user and their keys; rollup rows move to "no user" (`''`), summed in; the
+ * record of their active days goes.
+ */
 async function anonymiseUsage(trx: Kysely<Database>, target: User): Promise<void> {
   const keys = trx.selectFrom('api_keys').select('id').where('user_id', '=', target.id);
   await trx
@@ -75,6 +79,8 @@ async function anonymiseUsage(trx: Kysely<Database>, target: User): Promise<void
       .execute();
     await scope.deleteFrom(table).where('user_id', '=', target.id).execute();
   }
+  // The days they were active on each model: nothing to keep, "no user" is never active.
+  await scope.deleteFrom('usage_active_days').where('user_id', '=', target.id).execute();
 }
 
 /** Everything `deleteUser`'s cascades do not reach; runs in its transaction. */

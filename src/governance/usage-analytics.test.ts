@@ -1,8 +1,10 @@
 // Usage analytics on both dialects over hand-made usage (tests/helpers/usage-fixture.ts): totals,
-// each breakdown, active users, the per-model series, names, and nothing of another organisation.
+// each breakdown, active users, the per-model series, names, and nothing of another organisation;
+// and each model's active users over many ranges of sparse usage spanning months.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixtureRange, seedUsage, type UsageFixture } from '../../tests/helpers/usage-fixture.js';
 import { openTestStore, storeTargets } from '../../tests/helpers/stores.js';
+import { createOrg } from '../identity/orgs.js';
 import { OrgScope } from '../identity/org-scope.js';
 import type { Store } from '../store/create-database.js';
 import {
@@ -11,8 +13,10 @@ import {
   usageTotals,
   type UsageFigures,
 } from './usage-analytics.js';
+import { UsageLedger, type UsageRecord } from './usage-ledger.js';
 import { usageNames } from './usage-names.js';
 import { orgUsageReport } from './org-usage-report.js';
+import { addDays, dayOf } from './usage-range.js';
 
 const targets = await storeTargets('usage analytics');
 
@@ -29,6 +33,43 @@ function figures(...[r, e, p, c, cost, u, a, l]: number[]): UsageFigures {
     activeUsers: a!,
     avgLatencyMs: r ? l! : null,
   };
+}
+
+// 5 users now and then on 3 models over 80 days from 2026-01-20 (a user often on one model and not
+// another the same day; months' first and last days, the 31st included), and a few requests
+// without a user, which never count as active.
+function sparseUsage(orgId: string): UsageRecord[] {
+  const records: UsageRecord[] = [];
+  for (let day = 0; day < 80; day++) {
+    for (let user = 0; user < 6; user++) {
+      for (let model = 0; model < 3; model++) {
+        if ((day * 7 + user * 13 + model * 5 + day * user * model) % 9 !== 0) continue;
+        records.push({
+          createdAt: new Date(Date.UTC(2026, 0, 20 + day, (day + user) % 24)),
+          orgId,
+          userId: user === 5 ? null : `sparse-user-${user}`,
+          endpoint: '/v1/chat/completions',
+          model: `model-${model}`,
+          latencyMs: 100,
+          status: 200,
+        });
+      }
+    }
+  }
+  return records;
+}
+
+/** Each model's distinct users in [from, to), counted from the records themselves. */
+function expectedActiveUsers(records: UsageRecord[], from: string, to: string) {
+  const users = new Map<string, Set<string>>();
+  for (const record of records) {
+    const day = dayOf(record.createdAt!);
+    if (day < from || day >= to) continue;
+    const set = users.get(record.model) ?? new Set<string>();
+    if (record.userId) set.add(record.userId);
+    users.set(record.model, set);
+  }
+  return Object.fromEntries([...users].map(([model, set]) => [model, set.size]));
 }
 
 // Sums of binary fractions: compare costs to the nano-dollar.
@@ -88,6 +129,37 @@ describe.each(targets)('usage analytics on $dialect', (target) => {
       ]),
     );
     expect(byUser[2]).toEqual({ key: null, ...figures(1, 0, 1, 1, 0.1, 0, 0, 50) });
+  });
+
+  it("counts each model's active users exactly over any range of days, across months", async () => {
+    const orgId = (await createOrg(store.db, { name: 'Sparse usage' })).id;
+    const records = sparseUsage(orgId);
+    const ledger = new UsageLedger(store.db, { flushIntervalMs: 60_000, maxBatchRows: 50 });
+    for (const record of records) ledger.record(record);
+    await ledger.close();
+    const sparse = new OrgScope(store.db, orgId);
+    // Bounds on, before and after months' edges; every range between two of them.
+    const bounds = [
+      ...['01-20', '01-21', '01-30', '01-31', '02-01', '02-02', '02-14', '02-28'],
+      ...['03-01', '03-02', '03-17', '03-30', '03-31', '04-01', '04-08', '04-09', '04-10'],
+    ].map((day) => `2026-${day}`);
+    let checked = 0;
+    for (const from of bounds) {
+      for (const to of bounds.filter((day) => day > from)) {
+        const rows = await usageBreakdown(sparse, { from, to }, 'model');
+        const counted = Object.fromEntries(rows.map((row) => [row.key, row.activeUsers]));
+        expect(counted, `${from} to ${to}`).toEqual(expectedActiveUsers(records, from, to));
+        checked++;
+      }
+    }
+    expect(checked).toBe(136);
+    // The whole span, one day at a time: each day's figures agree too.
+    for (let day = '2026-01-20'; day < '2026-04-10'; day = addDays(day, 1)) {
+      const rows = await usageBreakdown(sparse, { from: day, to: addDays(day, 1) }, 'model');
+      expect(Object.fromEntries(rows.map((row) => [row.key, row.activeUsers])), day).toEqual(
+        expectedActiveUsers(records, day, addDays(day, 1)),
+      );
+    }
   });
 
   it('gives each model a per-day series aligned with the days', async () => {

@@ -5,11 +5,14 @@
 // - sums per day and per model, and the per-model series: `usage_daily_model` (org, day, model);
 // - sums per team and per user, and active (distinct) users of the range, a day, a team or a
 //   user: `usage_daily_user` (org, day, user, team);
-// - active users per model: `usage_daily` (org, day, model, team, user), the one figure that needs
-//   users paired with models. That is the slowest query over long ranges.
+// - active users per model, the one figure that needs users paired with models:
+//   `usage_active_days` (org, month, model, user → the days active), see usage-active-days.ts.
+// `usage_daily` (org, day, model, team, user), the finest rollup, is not read here: the others
+// hold every figure with far fewer rows.
 import { sql, type ExpressionBuilder, type SelectQueryBuilder } from 'kysely';
 import type { OrgScope } from '../identity/org-scope.js';
 import type { Database } from '../store/database.js';
+import { activeDaysIn } from './usage-active-days.js';
 import { daysIn, type UsageRange } from './usage-range.js';
 
 /** What analytics report for a group of requests (or all of them). */
@@ -43,17 +46,20 @@ export interface UsageBreakdownRow extends UsageFigures {
 
 const keyColumn = { day: 'day', model: 'model', team: 'team_id', user: 'user_id' } as const;
 
-/** The rollup tables analytics read. */
-type RollupTable = 'usage_daily' | 'usage_daily_model' | 'usage_daily_user';
+/** The rollup tables whose counters analytics sum. */
+type RollupTable = 'usage_daily_model' | 'usage_daily_user';
+
+/** The tables analytics count active users in. */
+type UsersTable = 'usage_daily_user' | 'usage_active_days';
 
 /**
  * Where each grouping's sums and its active users are read (see the header); `users: null` when
  * the key is the user.
  */
-const sources: Record<UsageGroupBy | 'totals', { sums: RollupTable; users: RollupTable | null }> = {
+const sources: Record<UsageGroupBy | 'totals', { sums: RollupTable; users: UsersTable | null }> = {
   totals: { sums: 'usage_daily_model', users: 'usage_daily_user' },
   day: { sums: 'usage_daily_model', users: 'usage_daily_user' },
-  model: { sums: 'usage_daily_model', users: 'usage_daily' },
+  model: { sums: 'usage_daily_model', users: 'usage_active_days' },
   team: { sums: 'usage_daily_user', users: 'usage_daily_user' },
   user: { sums: 'usage_daily_user', users: null },
 };
@@ -112,6 +118,14 @@ function rollupRows(scope: OrgScope, table: RollupTable, range: UsageRange) {
     .where('day', '<', range.to);
 }
 
+/** The organisation's rows of a table of active users with activity in the range. */
+function activityRows(scope: OrgScope, table: UsersTable, range: UsageRange) {
+  // The casts: both tables have the columns activeUsersBy reads (the key column and `user_id`).
+  const rows =
+    table === 'usage_active_days' ? activeDaysIn(scope, range) : rollupRows(scope, table, range);
+  return rows as unknown as SelectQueryBuilder<Database, UsersTable, object>;
+}
+
 /**
  * Distinct users per key over the range, counted as (key, user) groups: a GROUP BY that both
  * dialects hash or read in key order, where PostgreSQL would sort every row for count(distinct).
@@ -119,11 +133,11 @@ function rollupRows(scope: OrgScope, table: RollupTable, range: UsageRange) {
 async function activeUsersBy(
   scope: OrgScope,
   range: UsageRange,
-  table: RollupTable,
+  table: UsersTable,
   column: (typeof keyColumn)[UsageGroupBy] | undefined,
 ): Promise<Map<string, Sum>> {
   const key = column ? sql<string>`${sql.ref(column)}` : sql<string>`''`;
-  const pairs = rollupRows(scope, table, range)
+  const pairs = activityRows(scope, table, range)
     .where('user_id', '<>', '')
     .select([key.as('key'), 'user_id'])
     .groupBy(column ? [column, 'user_id'] : ['user_id']);

@@ -1,6 +1,7 @@
 // The daily rollups on both dialects: after several flushes, flushes from several ledgers at once,
 // and a flush whose rollup write failed and was retried, `usage_daily` and its coarser companions
-// `usage_daily_model` and `usage_daily_user` hold exactly the sums of the raw ledger.
+// `usage_daily_model` and `usage_daily_user` hold exactly the sums of the raw ledger, and
+// `usage_active_days` exactly the days each user sent each model a request.
 import { sql, type Kysely, type KyselyPlugin } from 'kysely';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { openTestStore, storeTargets } from '../../tests/helpers/stores.js';
@@ -10,12 +11,13 @@ import { UsageLedger, type UsageRecord } from './usage-ledger.js';
 
 const targets = await storeTargets('usage rollup');
 
-// A deterministic spread of rows over 2 organisations, 3 days, 3 models, teams and users.
+// A deterministic spread of rows over 2 organisations, 5 days across a month's end (the 31st is
+// the highest bit of `usage_active_days`), 3 models, teams and users.
 function records(count: number, seed: number): UsageRecord[] {
   return Array.from({ length: count }, (_, index) => {
     const n = index * 7 + seed * 13;
     return {
-      createdAt: new Date(Date.UTC(2026, 2, 1 + (n % 3), (n * 5) % 24, n % 60)),
+      createdAt: new Date(Date.UTC(2026, 0, 29 + (Math.floor(n / 30) % 5), (n * 5) % 24, n % 60)),
       orgId: n % 11 === 0 ? null : `org-${n % 2}`,
       teamId: n % 4 === 0 ? null : `team-${n % 3}`,
       userId: n % 9 === 0 ? null : `user-${n % 5}`,
@@ -66,13 +68,45 @@ async function fromRollup(db: Kysely<Database>, table: RollupTable = 'usage_dail
   return normalise(await db.selectFrom(table).selectAll().execute());
 }
 
-/** Every rollup equals the ledger summed over its key. */
+/**
+ * `usage_active_days` as the ledger says it should be: per organisation, month, model and user,
+ * 2^(d - 1) summed over the distinct days d with a request (rows without a user left out).
+ */
+async function activeDaysFromLedger(db: Kysely<Database>) {
+  const rows = await db
+    .selectFrom('usage_events')
+    .select(['org_id', 'created_at', 'model', 'user_id'])
+    .where('org_id', 'is not', null)
+    .where('user_id', 'is not', null)
+    .execute();
+  const days = new Map<string, Set<number>>();
+  for (const row of rows) {
+    const key = JSON.stringify([row.org_id, row.created_at.slice(0, 7), row.model, row.user_id]);
+    days.set(key, (days.get(key) ?? new Set()).add(Number(row.created_at.slice(8, 10))));
+  }
+  return normalise(
+    [...days].map(([key, set]) => {
+      const [org_id, month, model, user_id] = JSON.parse(key) as string[];
+      const bits = [...set].reduce((sum, day) => sum + 2 ** (day - 1), 0);
+      return { org_id, month, model, user_id, day_bits: bits };
+    }),
+  );
+}
+
+/** Every rollup equals the ledger summed over its key, and the active days are the ledger's. */
 async function expectRollupsMatchLedger(db: Kysely<Database>) {
   for (const table of rollupTables) {
     const expected = await fromLedger(db, table);
     expect(expected.length, table).toBeGreaterThan(0);
     expect(await fromRollup(db, table), table).toEqual(expected);
   }
+  const activeDays = await activeDaysFromLedger(db);
+  // The spread reaches the 31st, and some pair was active on several days of one month.
+  expect(activeDays.some((row) => Number(row.day_bits) >= 2 ** 30)).toBe(true);
+  expect(activeDays.some((row) => !Number.isInteger(Math.log2(Number(row.day_bits))))).toBe(true);
+  expect(normalise(await db.selectFrom('usage_active_days').selectAll().execute())).toEqual(
+    activeDays,
+  );
 }
 
 function normalise(rows: Record<string, unknown>[]) {
@@ -106,6 +140,7 @@ describe.each(targets)('usage rollup on $dialect', (target) => {
   beforeEach(async () => {
     await store.db.deleteFrom('usage_events').execute();
     for (const table of rollupTables) await store.db.deleteFrom(table).execute();
+    await store.db.deleteFrom('usage_active_days').execute();
   });
 
   it('matches the raw ledger after several flushes adding to the same days', async () => {
@@ -145,10 +180,10 @@ describe.each(targets)('usage rollup on $dialect', (target) => {
     const failRollupOnce: KyselyPlugin = {
       transformQuery: (args) => {
         const node = args.node;
-        // The last rollup written: the ledger rows and the other rollups are already in.
+        // The last table written: the ledger rows and the other rollups are already in.
         if (
           node.kind === 'InsertQueryNode' &&
-          node.into?.table.identifier.name === 'usage_daily_user'
+          node.into?.table.identifier.name === 'usage_active_days'
         ) {
           if (failNext) {
             failNext = false;
@@ -167,6 +202,7 @@ describe.each(targets)('usage rollup on $dialect', (target) => {
     await expect(ledger.flush()).rejects.toThrow('rollup refused');
     expect(await fromLedger(store.db)).toEqual([]);
     for (const table of rollupTables) expect(await fromRollup(store.db, table)).toEqual([]);
+    expect(await store.db.selectFrom('usage_active_days').selectAll().execute()).toEqual([]);
     await ledger.flush();
     await ledger.close();
     await expectRollupsMatchLedger(store.db);

@@ -6,6 +6,7 @@
 // and is retried.
 import type { Kysely, Transaction } from 'kysely';
 import type { Database, UsageEventsTable } from '../store/database.js';
+import { activeDays, addActiveDays } from './usage-active-days.js';
 
 /** One `usage_daily` row as written: the key and the batch's sums. */
 export interface DailyRow {
@@ -94,6 +95,12 @@ export const usageRollups = [
   { table: 'usage_daily_user', keys: ['user_id', 'team_id'] },
 ] as const;
 
+/** Every table the flush adds a batch to, in the order it writes them. */
+export const usageRollupTables = [
+  ...usageRollups.map((rollup) => rollup.table),
+  'usage_active_days',
+] as const;
+
 type RollupKey = (typeof usageRollups)[number]['keys'][number];
 
 /** Sums fine rollup rows again over a coarser key, sorted by that key. */
@@ -116,8 +123,8 @@ const rowsPerStatement = 400;
 
 /**
  * Adds a batch of ledger rows to every rollup; call it in the transaction inserting them. Tables
- * are written in one order (`usageRollups`) and each table's keys in sorted order, so concurrent
- * flushes on PostgreSQL lock rows in one global order.
+ * are written in one order (`usageRollups`, then `usage_active_days`) and each table's keys in
+ * sorted order, so concurrent flushes on PostgreSQL lock rows in one global order.
  */
 export async function addToUsageDaily(
   db: Kysely<Database> | Transaction<Database>,
@@ -158,4 +165,5 @@ export async function addToUsageDaily(
         .execute();
     }
   }
+  await addActiveDays(db, activeDays(fine));
 }

@@ -28,6 +28,7 @@ export type OrgOwnedTable =
   | 'usage_daily'
   | 'usage_daily_model'
   | 'usage_daily_user'
+  | 'usage_active_days'
   | 'api_keys';
 
 /** Queries confined to one organisation. */

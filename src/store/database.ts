@@ -388,6 +388,20 @@ export interface UsageDailyUserTable extends UsageRollupCounters {
   team_id: string;
 }
 
+/**
+ * `usage_active_days`: per organisation, UTC month (`YYYY-MM`), model and user (never `''`), the
+ * days of the month the user sent the model a request, as bits (day 1 → bit 0; migration 0013):
+ * active users per model over any range of days.
+ */
+export interface UsageActiveDaysTable {
+  org_id: string;
+  month: string;
+  model: string;
+  user_id: string;
+  // bigint on PostgreSQL, which pg returns as a string.
+  day_bits: number | string;
+}
+
 /** `arena_battles`: one prompt answered by two anonymous models, sides `a` and `b`. */
 export interface ArenaBattlesTable {
   id: string;
@@ -426,6 +440,7 @@ export interface Database {
   usage_daily: UsageDailyTable;
   usage_daily_model: UsageDailyModelTable;
   usage_daily_user: UsageDailyUserTable;
+  usage_active_days: UsageActiveDaysTable;
   arena_battles: ArenaBattlesTable;
   arena_votes: ArenaVotesTable;
   orgs: OrgsTable;

@@ -11,6 +11,7 @@ import * as organisations from './migrations/0009-organisations.js';
 import * as usageDaily from './migrations/0010-usage-daily.js';
 import * as runLeases from './migrations/0011-run-leases.js';
 import * as usageCoarseRollups from './migrations/0012-usage-coarse-rollups.js';
+import * as usageActiveDays from './migrations/0013-usage-active-days.js';
 
 /** Every migration, in order. Add a new file for each change; never edit one that has shipped. */
 export const migrations: Readonly<Record<string, Migration>> = {
@@ -26,6 +27,7 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '0010-usage-daily': usageDaily,
   '0011-run-leases': runLeases,
   '0012-usage-coarse-rollups': usageCoarseRollups,
+  '0013-usage-active-days': usageActiveDays,
 };
 
 /** The names of every migration, in the order they apply. */
