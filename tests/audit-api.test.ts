@@ -50,7 +50,8 @@ describe.each(targets)('audit log API on $dialect', (target) => {
   beforeAll(async () => {
     hub = await startEmptyHub();
     process.env.SALON_HF_ENDPOINT = hub.url;
-    t = await openApiTestApp(target);
+    // The provider connected below points at 127.0.0.1, which the operator must allow.
+    t = await openApiTestApp(target, { env: { SALON_UPSTREAM_ALLOW: '127.0.0.1' } });
   });
   afterAll(async () => {
     await t?.dispose();

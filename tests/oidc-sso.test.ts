@@ -51,7 +51,8 @@ describe('single sign-on with OpenID Connect', { timeout: 60_000 }, () => {
   const configure = (who: SignedIn, body: object) => admin$(who, 'PUT', body);
 
   beforeAll(async () => {
-    t = await openApiTestApp(sqlite);
+    // The identity provider runs on 127.0.0.1, which the operator must allow.
+    t = await openApiTestApp(sqlite, { env: { SALON_UPSTREAM_ALLOW: '127.0.0.1' } });
     salon = await t.app.listen({ port: 0, host: '127.0.0.1' });
     const redirect_uris = [`${salon}/api/auth/sso/callback`];
     idp = await startTestIdp([

@@ -46,9 +46,15 @@ describe.each(targets)('providers API on $dialect', (target) => {
     await app?.close();
     await runtime?.close();
     const { databaseUrl } = database.options;
+    // The fake upstreams listen on 127.0.0.1, which the operator allows here (as for a local
+    // Ollama); tests/attacks/ssrf.test.ts covers the refusal without it.
     const settings = resolveSettings(
       { dataDir, config },
-      { ...env, ...(databaseUrl && { DATABASE_URL: databaseUrl }) },
+      {
+        SALON_UPSTREAM_ALLOW: '127.0.0.1',
+        ...env,
+        ...(databaseUrl && { DATABASE_URL: databaseUrl }),
+      },
     );
     runtime = await openRuntime(settings);
     app = await buildApp(runtime);

@@ -125,6 +125,40 @@ describe('salon.yaml limits', () => {
   });
 });
 
+describe('salon.yaml security', () => {
+  it('reads the upstream allow-list, empty by default', () => {
+    expect(parseConfig('', env).security).toEqual({ upstream_allow: [] });
+    const config = parseConfig(
+      "security:\n  upstream_allow: ['127.0.0.1', '10.0.0.0/8', 'ollama.internal:11434', '[::1]:8000']\n",
+      env,
+    );
+    expect(config.security.upstream_allow).toEqual([
+      '127.0.0.1',
+      '10.0.0.0/8',
+      'ollama.internal:11434',
+      '[::1]:8000',
+    ]);
+  });
+
+  it('names the bad entry, its position and what is wrong with it', () => {
+    expect(configError("security:\n  upstream_allow: ['127.0.0.1', '10.0.0.0/33']\n")).toBe(
+      "salon.yaml: security.upstream_allow[1]: '10.0.0.0/33' has a prefix length that is not a number from 0 to 32",
+    );
+    expect(configError("security:\n  upstream_allow: ['http://10.0.0.1:8000']\n")).toMatch(
+      /security\.upstream_allow\[0\]: 'http:\/\/10\.0\.0\.1:8000' is a URL/,
+    );
+    expect(configError("security:\n  upstream_allow: ['169.254.169.254']\n")).toMatch(
+      /security\.upstream_allow\[0\]: '169\.254\.169\.254' is a link-local or cloud metadata address, which upstream_allow does not open \(a salon\.yaml provider may set allow_link_local\)/,
+    );
+    expect(configError('security:\n  upstream_allow: [8080]\n')).toMatch(
+      /security\.upstream_allow\[0\]: /,
+    );
+    expect(configError('security:\n  upstream_allowed: []\n')).toMatch(
+      /security: unknown key upstream_allowed/,
+    );
+  });
+});
+
 describe('settings', () => {
   it('uses the documented defaults', () => {
     const settings = resolveSettings({}, {});

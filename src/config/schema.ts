@@ -1,6 +1,7 @@
 // The shape of salon.yaml (DESIGN.md, "Contracts"). Provider types are checked by hand
 // before zod so that an unknown type gets a message naming the valid ones.
 import { z } from 'zod';
+import { parseUpstreamAllowEntry } from '../lib/upstream-allow-list.js';
 
 /** Provider types Salon can talk to. */
 export const providerTypes = ['openai', 'azure-openai', 'llama'] as const;
@@ -171,6 +172,25 @@ const retentionSchema = z.strictObject({
   interval_minutes: z.number().int().min(1).max(1440).default(10),
 });
 
+/** An IP address, CIDR range or host name, optionally with `:port` (lib/upstream-allow-list.ts). */
+const upstreamAllowEntry = z.string().superRefine((entry, context) => {
+  try {
+    parseUpstreamAllowEntry(entry);
+  } catch (error) {
+    context.addIssue({ code: 'custom', message: (error as Error).message });
+  }
+});
+
+/** Outbound connections to URLs typed into the web UI (docs/security.md, "Upstream URLs"). */
+const securitySchema = z.strictObject({
+  /**
+   * The loopback and private addresses that providers connected from the web UI and single
+   * sign-on issuers may reach (salon.yaml providers reach them without being listed).
+   * SALON_UPSTREAM_ALLOW adds entries.
+   */
+  upstream_allow: z.array(upstreamAllowEntry).default([]),
+});
+
 /** The whole salon.yaml. */
 export const configSchema = z.strictObject({
   providers: z.record(z.string(), providerSchema).default({}),
@@ -178,6 +198,7 @@ export const configSchema = z.strictObject({
   router: routerSchema.prefault({}),
   limits: limitsSchema.prefault({}),
   retention: retentionSchema.prefault({}),
+  security: securitySchema.prefault({}),
 });
 
 /** The config when there is no salon.yaml. */
@@ -209,5 +230,7 @@ export type PriceConfig = z.infer<typeof priceSchema>;
 export type LimitsConfig = z.infer<typeof limitsSchema>;
 /** The `retention:` section with defaults filled in. */
 export type RetentionConfig = z.infer<typeof retentionSchema>;
+/** The `security:` section with defaults filled in. */
+export type SecurityConfig = z.infer<typeof securitySchema>;
 /** Rates and a budget for one kind of caller (`limits.per_user`). */
 export type CallerLimitsConfig = z.infer<typeof callerLimitsSchema>;

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { ConfigError } from '../lib/errors.js';
+import { parseUpstreamAllowEntry } from '../lib/upstream-allow-list.js';
 import { loadConfigFile } from './load-config.js';
 import { emptyConfig, type SalonConfig } from './schema.js';
 
@@ -38,6 +39,8 @@ export interface Settings {
    * seconds); another replica takes a reply over after three missed renewals.
    */
   runHeartbeatMs: number;
+  /** SALON_UPSTREAM_ALLOW's entries, added to salon.yaml's `security.upstream_allow`. */
+  upstreamAllowEnv: string[];
 }
 
 /** Command-line flags that override the environment. */
@@ -83,7 +86,32 @@ export function resolveSettings(
     publicUrl: env.SALON_PUBLIC_URL ? parsePublicUrl(env.SALON_PUBLIC_URL) : undefined,
     shutdownTimeoutMs: parseSeconds(env.SALON_SHUTDOWN_TIMEOUT ?? '10', 'SALON_SHUTDOWN_TIMEOUT'),
     runHeartbeatMs: parseSeconds(env.SALON_RUN_HEARTBEAT ?? '5', 'SALON_RUN_HEARTBEAT', 0.1),
+    upstreamAllowEnv: parseUpstreamAllow(env.SALON_UPSTREAM_ALLOW ?? ''),
   };
+}
+
+/** The allow-list in force: salon.yaml's `security.upstream_allow`, then SALON_UPSTREAM_ALLOW's. */
+export function upstreamAllow(
+  config: SalonConfig,
+  settings: Pick<Settings, 'upstreamAllowEnv'>,
+): string[] {
+  return [...config.security.upstream_allow, ...settings.upstreamAllowEnv];
+}
+
+// Comma-separated entries; each checked as salon.yaml's are.
+function parseUpstreamAllow(value: string): string[] {
+  const entries = value
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean);
+  for (const entry of entries) {
+    try {
+      parseUpstreamAllowEntry(entry);
+    } catch (error) {
+      throw new ConfigError(`SALON_UPSTREAM_ALLOW: ${(error as Error).message}`);
+    }
+  }
+  return entries;
 }
 
 // Seconds, possibly fractional ("2.5"), as milliseconds. The shutdown's default, 10 s, stays

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startFakeOpenAI, type FakeUpstream } from '../../tests/helpers/fake-openai.js';
 import { emptyConfig, type SalonConfig } from '../config/schema.js';
 import { isSalonError } from '../lib/errors.js';
+import { UpstreamAllowList } from '../lib/upstream-allow-list.js';
 import { Gateway } from './gateway.js';
 import { buildCatalog } from './model-catalog.js';
 import type { StreamPart } from './providers/types.js';
@@ -150,7 +151,12 @@ describe('gateway.addProvider', () => {
   it('serves each upstream model by name, `provider/model` when taken, first as `small`', async () => {
     const config = await gatewayOver([{ kind: 'reply', text: 'from the config' }]);
     config.models.push({ name: 'taken', targets: [{ provider: 'p0' }] });
-    const gateway = new Gateway(buildCatalog(config, {}), noEngine);
+    // The fake upstream listens on 127.0.0.1, which a provider connected at run time reaches
+    // only when the operator's allow-list names it.
+    const gateway = new Gateway(buildCatalog(config, {}), {
+      ...noEngine,
+      upstreams: { allowList: new UpstreamAllowList(['127.0.0.1']) },
+    });
     const upstream = await startFakeOpenAI([{ kind: 'reply', text: 'from the new one' }]);
     upstreams.push(upstream);
     const added = gateway.addProvider(
@@ -210,5 +216,27 @@ describe('gateway.addProvider', () => {
     await expect(
       gateway.chat('a', { messages: [{ role: 'user', content: 'x' }] }),
     ).rejects.toMatchObject({ status: 404 });
+  });
+
+  it('reaches an internal upstream only while the allow-list names it, reloads included', async () => {
+    const config = await gatewayOver([{ kind: 'reply', text: 'from the config' }]);
+    config.models.push({ name: 'configured', targets: [{ provider: 'p0' }] });
+    const gateway = new Gateway(buildCatalog(config, {}), noEngine);
+    const upstream = await startFakeOpenAI([{ kind: 'reply', text: 'from the new one' }]);
+    upstreams.push(upstream);
+    gateway.addProvider('acme', { type: 'openai', base_url: upstream.url }, ['m']);
+    const ask = async (model: string) =>
+      collect((await gateway.chat(model, { messages: [{ role: 'user', content: 'x' }] })).parts);
+    // salon.yaml's provider on 127.0.0.1 needs no allow-list; the one added at run time does.
+    expect(await ask('configured')).toBe('from the config');
+    await expect(ask('m')).rejects.toThrow(/127\.0\.0\.1 is a loopback address; add it to/);
+    expect(upstream.requests).toHaveLength(0);
+    const { port } = new URL(upstream.url);
+    const summary = gateway.reload(buildCatalog(config, {}), undefined, [`127.0.0.1:${port}`]);
+    expect(summary.changed).toEqual(['acme']); // rebuilt: nothing stays pooled from before
+    expect(await ask('m')).toBe('from the new one');
+    gateway.reload(buildCatalog(config, {}), undefined, []);
+    await expect(ask('m')).rejects.toThrow(/loopback address/);
+    expect(upstream.requests).toHaveLength(1);
   });
 });

@@ -16,7 +16,12 @@ import {
   type ModelCatalog,
   type ModelRoute,
 } from './model-catalog.js';
-import { createProvider, type ProviderDependencies } from './providers/create-provider.js';
+import { UpstreamAllowList } from '../lib/upstream-allow-list.js';
+import {
+  createProvider,
+  type ProviderDependencies,
+  type UpstreamNetwork,
+} from './providers/create-provider.js';
 import type {
   ChatRequest,
   CompletionRequest,
@@ -82,15 +87,28 @@ export class Gateway {
 
   private router: Router;
   private routerConfig: RouterConfig;
+  private readonly dependencies: ProviderDependencies & { upstreams: UpstreamNetwork };
 
   constructor(
     catalog: ModelCatalog,
-    private readonly dependencies: ProviderDependencies,
+    dependencies: ProviderDependencies,
     routerConfig: RouterConfig = emptyConfig().router,
   ) {
+    this.dependencies = {
+      ...dependencies,
+      upstreams: dependencies.upstreams ?? { allowList: new UpstreamAllowList() },
+    };
     this.routerConfig = routerConfig;
     this.router = new Router(routerConfig);
     this.serveCatalog(catalog, new Map());
+  }
+
+  /**
+   * The operator's allow-list (`security.upstream_allow`) and the resolver, for the other
+   * outbound calls to URLs admins enter (connecting a provider, single sign-on).
+   */
+  get upstreams(): UpstreamNetwork {
+    return this.dependencies.upstreams;
   }
 
   /** Every target's health (breaker, in flight, latency), for the admin API. */
@@ -102,9 +120,16 @@ export class Gateway {
    * Serves a new catalog (salon.yaml and the model files, read again) without a restart.
    * Providers whose config is unchanged are kept as they are (a loaded model stays loaded);
    * the others are replaced, and the replaced ones closed once their requests have finished.
-   * Providers connected from the web UI stay, unless salon.yaml now uses their name.
+   * Providers connected from the web UI stay, unless salon.yaml now uses their name; a new
+   * `upstreamAllow` applies to every later connection, theirs rebuilt so none stays pooled.
    */
-  reload(catalog: ModelCatalog, routerConfig = this.routerConfig): ReloadSummary {
+  reload(
+    catalog: ModelCatalog,
+    routerConfig = this.routerConfig,
+    upstreamAllow?: readonly string[],
+  ): ReloadSummary {
+    const allowChanged =
+      upstreamAllow !== undefined && this.dependencies.upstreams.allowList.replace(upstreamAllow);
     if (!isDeepStrictEqual(routerConfig, this.routerConfig)) {
       // New retry and breaker settings start from a clean slate of target health.
       this.routerConfig = routerConfig;
@@ -126,7 +151,7 @@ export class Gateway {
     this.serveCatalog(catalog, reused);
     for (const [name, { config, models }] of connected) {
       if (this.providers.has(name)) continue; // salon.yaml took the name
-      this.addProvider(name, config, models, previous.get(name));
+      this.addProvider(name, config, models, allowChanged ? undefined : previous.get(name));
     }
     const summary: ReloadSummary = { added: [], changed: [], removed: [] };
     for (const name of this.providers.keys()) {
@@ -177,6 +202,7 @@ export class Gateway {
    * clients use for it. Each upstream model is served under its own name, or `provider/model`
    * when that is taken (config, files and earlier providers win), or not at all when both are.
    * The first becomes `small` when no model has that name. 409 when the provider name is taken.
+   * It reaches loopback and private addresses only where `security.upstream_allow` says.
    */
   addProvider(
     name: string,
@@ -192,7 +218,10 @@ export class Gateway {
         param: 'name',
       });
     }
-    this.providers.set(name, existing ?? createProvider(name, config, this.dependencies));
+    this.providers.set(
+      name,
+      existing ?? createProvider(name, config, this.dependencies, 'entered'),
+    );
     this.configs.set(name, config);
     this.connected.set(name, { config, models: [...modelNames] });
     const names: string[] = [];

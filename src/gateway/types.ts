@@ -36,6 +36,9 @@ export {
   wireLogprobs,
   wireUsage,
 } from './wire/openai-wire.js';
-export { upstreamUrlProblem } from './providers/check-upstream-url.js';
+export { checkUpstreamUrl, upstreamUrlProblem } from './providers/check-upstream-url.js';
+export type { UpstreamNetwork } from './providers/create-provider.js';
+export type { Resolve } from './providers/resolve-host.js';
+export { enteredAccess, type UpstreamAccess } from './providers/upstream-access.js';
 // For other outbound calls to admin-configured URLs (single sign-on's identity providers).
 export { createUpstreamAgent } from './providers/upstream-agent.js';

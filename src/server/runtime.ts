@@ -1,13 +1,15 @@
 // Opens what a Salon process runs on (storage, models, metrics) from settings. Used by
 // `salon serve` and by the in-process `salon chat`.
 import path from 'node:path';
-import type { Settings } from '../config/settings.js';
+import { upstreamAllow, type Settings } from '../config/settings.js';
 import { listLocalModels } from '../engine/local-models.js';
 import { loadModel } from '../engine/llama-engine.js';
 import { Gateway } from '../gateway/gateway.js';
 import { buildCatalog } from '../gateway/model-catalog.js';
 import { loadStoredProviders } from '../gateway/provider-store.js';
+import type { Resolve } from '../gateway/types.js';
 import { openSecretBox, type SecretBox } from '../lib/secret-box.js';
+import { UpstreamAllowList } from '../lib/upstream-allow-list.js';
 import { openDatabase, type Store } from '../store/create-database.js';
 import { openChatRuntime } from './chat-runtime.js';
 import type { ServerContext } from './context.js';
@@ -25,6 +27,12 @@ export interface StoredProviderSource {
   secrets: SecretBox;
 }
 
+/** What a test may put in place of the real thing. */
+export interface RuntimeOptions {
+  /** How upstream host names resolve (dns.lookup otherwise). */
+  resolve?: Resolve;
+}
+
 /**
  * Builds the gateway over salon.yaml plus the GGUF files found on disk, then the providers
  * connected from the web UI (oldest first; salon.yaml wins on a provider name both use).
@@ -32,6 +40,7 @@ export interface StoredProviderSource {
 export async function createGateway(
   settings: Settings,
   stored?: StoredProviderSource,
+  options: RuntimeOptions = {},
 ): Promise<Gateway> {
   const localModels = await listLocalModels(modelsDir(settings.dataDir));
   const catalog = buildCatalog(settings.config, { modelFile: settings.modelFile, localModels });
@@ -41,6 +50,10 @@ export async function createGateway(
       loadModel,
       engineDefaults: settings.threads ? { threads: settings.threads } : {},
       timeouts: settings.config.router.timeouts,
+      upstreams: {
+        allowList: new UpstreamAllowList(upstreamAllow(settings.config, settings)),
+        resolve: options.resolve,
+      },
     },
     settings.config.router,
   );
@@ -69,6 +82,7 @@ function describe(error: unknown): string {
 /** Opens storage (running migrations), the gateway, the chat's bus and runs, and /v1 governance. */
 export async function openRuntime(
   settings: Settings,
+  options: RuntimeOptions = {},
 ): Promise<ServerContext & { close(): Promise<void> }> {
   const store: Store = await openDatabase({
     databaseUrl: settings.databaseUrl,
@@ -78,7 +92,7 @@ export async function openRuntime(
   const opened: (() => Promise<void>)[] = [() => store.close()];
   try {
     const secrets = openSecretBox({ secret: settings.secret, dataDir: settings.dataDir });
-    const gateway = await createGateway(settings, { store, secrets });
+    const gateway = await createGateway(settings, { store, secrets }, options);
     opened.unshift(() => gateway.close());
     const governance = await openV1Governance(settings, store, {
       aliasOf: (model) => gateway.listModels().find((route) => route.name === model)?.aliasOf,

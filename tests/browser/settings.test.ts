@@ -1,6 +1,6 @@
 // Settings in Chromium, by accessible names: the list of one's shared links with "Revoke",
-// and the accounts list where the owner changes a role and deletes an account (after the
-// browser's confirmation). Each step checks what the people involved would notice: the row
+// the accounts list where the owner changes a role and deletes an account (after the
+// browser's confirmation), and the provider form showing the server's refusal. Each step checks what the people involved would notice: the row
 // goes, the link stops working, the promoted user gets the admin screens, the deleted user is
 // signed out.
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -163,5 +163,23 @@ describe.runIf(run)('settings: shared links and accounts (Chromium)', () => {
 
     await carolPage.reload();
     await carolPage.getByRole('button', { name: 'Sign in', exact: true }).waitFor();
+  });
+
+  it('shows why a provider on this machine is refused, connecting nothing', async () => {
+    const page = await pageOf(owner);
+    const settings = await openSettings(page);
+    const form = settings.getByRole('form', { name: 'Connect a provider' });
+    await form.getByRole('textbox', { name: 'Name', exact: true }).fill('local');
+    await form.getByRole('textbox', { name: 'Base URL' }).fill('http://127.0.0.1:11434/v1');
+    await form.getByRole('button', { name: 'Connect', exact: true }).click();
+    // The server's reason, which names the setting the operator would change.
+    await form
+      .getByRole('alert')
+      .getByText(
+        'baseUrl points at 127.0.0.1, a loopback address; add it to security.upstream_allow in ' +
+          'salon.yaml (or SALON_UPSTREAM_ALLOW) to connect a provider there.',
+      )
+      .waitFor();
+    expect(await settings.getByRole('button', { name: 'Delete provider local' }).count()).toBe(0);
   });
 });

@@ -20,7 +20,11 @@ describe.runIf(run)('single sign-on (Chromium)', { timeout: 120_000 }, () => {
   const contexts: BrowserContext[] = [];
 
   beforeAll(async () => {
-    [server, browser] = await Promise.all([startWebServer(), launchChromium()]);
+    // The identity provider runs on 127.0.0.1, which the operator must allow.
+    [server, browser] = await Promise.all([
+      startWebServer({ env: { SALON_UPSTREAM_ALLOW: '127.0.0.1' } }),
+      launchChromium(),
+    ]);
     idp = await startTestIdp([
       {
         client_id: 'salon',

@@ -6,7 +6,7 @@ import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { resolveSettings } from '../../src/config/settings.js';
 import { buildApp, type AppOptions } from '../../src/server/app.js';
-import { openRuntime } from '../../src/server/runtime.js';
+import { openRuntime, type RuntimeOptions } from '../../src/server/runtime.js';
 import type { StoreTarget } from './stores.js';
 
 /** A running API and what it runs on. */
@@ -18,10 +18,13 @@ export interface ApiTestApp {
   dispose(): Promise<void>;
 }
 
+/** What a test may add to the app: settings from `env` (SALON_UPSTREAM_ALLOW, …), a resolver. */
+export type ApiTestAppOptions = AppOptions & RuntimeOptions & { env?: NodeJS.ProcessEnv };
+
 /** Opens a fresh database on `target` and the API over it. */
 export async function openApiTestApp(
   target: StoreTarget,
-  options: AppOptions = {},
+  { env = {}, resolve, ...options }: ApiTestAppOptions = {},
 ): Promise<ApiTestApp> {
   const database = await target.createDatabase();
   const { databaseUrl } = database.options;
@@ -29,8 +32,11 @@ export async function openApiTestApp(
   const dataDir = databaseUrl
     ? await mkdtemp(path.join(os.tmpdir(), 'salon-api-'))
     : database.options.dataDir;
-  const settings = resolveSettings({ dataDir }, databaseUrl ? { DATABASE_URL: databaseUrl } : {});
-  const runtime = await openRuntime(settings);
+  const settings = resolveSettings(
+    { dataDir },
+    { ...env, ...(databaseUrl && { DATABASE_URL: databaseUrl }) },
+  );
+  const runtime = await openRuntime(settings, { resolve });
   const app = await buildApp(runtime, options);
   await app.ready();
   return {

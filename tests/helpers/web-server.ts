@@ -86,9 +86,12 @@ export function salonConfig(options: {
   return `${lines.join('\n')}\n`;
 }
 
-/** Starts Salon on a fresh SQLite data dir, with the embedded engine and/or a salon.yaml. */
+/**
+ * Starts Salon on a fresh SQLite data dir, with the embedded engine and/or a salon.yaml; `env`
+ * adds settings (SALON_UPSTREAM_ALLOW, …).
+ */
 export async function startWebServer(
-  options: { modelFile?: string; config?: string } = {},
+  options: { modelFile?: string; config?: string; env?: NodeJS.ProcessEnv } = {},
 ): Promise<WebServer> {
   ensureWebBuild();
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'salon-web-'));
@@ -99,7 +102,7 @@ export async function startWebServer(
   }
   const settings = resolveSettings(
     { dataDir, config },
-    options.modelFile ? { SALON_MODEL: options.modelFile } : {},
+    { ...options.env, ...(options.modelFile && { SALON_MODEL: options.modelFile }) },
   );
   const runtime = await openRuntime(settings);
   const app = await buildApp(runtime);

@@ -3,6 +3,7 @@
 // authenticated with an `api-key` header instead of a bearer token.
 import type { AzureOpenAIProviderConfig, TimeoutsConfig } from '../../config/schema.js';
 import { OpenAIProvider } from './openai-provider.js';
+import type { UpstreamConnection } from './upstream-access.js';
 
 /** A provider for an Azure OpenAI resource. */
 export class AzureOpenAIProvider extends OpenAIProvider {
@@ -12,8 +13,9 @@ export class AzureOpenAIProvider extends OpenAIProvider {
     name: string,
     private readonly azure: AzureOpenAIProviderConfig,
     routerTimeouts?: TimeoutsConfig,
+    connection?: UpstreamConnection,
   ) {
-    super(name, azure, routerTimeouts);
+    super(name, azure, routerTimeouts, connection);
   }
 
   protected override url(path: string, model: string | undefined): string {

@@ -1,30 +1,61 @@
-// Which upstream URLs Salon may call. Today this checks a base URL as written (scheme, no
-// credentials, no link-local or cloud-metadata host); the later check of every connection and
-// redirect against resolved addresses reuses `isBlockedAddress`. Loopback and private networks
-// stay allowed: a local Ollama or vLLM is the common case.
-import { BlockList, isIP } from 'node:net';
+// Which upstream base URLs Salon accepts as written: http or https, no credentials, and a host
+// the upstream's access lets it reach (upstream-access.ts). `checkUpstreamUrl` resolves a host
+// name as well, so that a URL typed into the web UI is refused when it is saved rather than at
+// its first use. The upstream agent checks every connection again, whatever was saved.
+import { isIP } from 'node:net';
+import { hostClass } from '../../lib/address-class.js';
+import { addressesOf, localhostAddresses, type Resolve } from './resolve-host.js';
+import { configuredAccess, permittedAddresses, type UpstreamAccess } from './upstream-access.js';
 
-const blocked = new BlockList();
-// IPv4 link-local, where AWS, GCP, Azure and OpenStack serve instance metadata (169.254.169.254).
-// BlockList also matches these in IPv4-mapped IPv6 form (::ffff:169.254.x.x).
-blocked.addSubnet('169.254.0.0', 16, 'ipv4');
-blocked.addSubnet('fe80::', 10, 'ipv6'); // IPv6 link-local
-blocked.addAddress('fd00:ec2::254', 'ipv6'); // AWS metadata over IPv6
-blocked.addSubnet('64:ff9b::a9fe:0', 112, 'ipv6'); // 169.254/16 through NAT64
-blocked.addSubnet('::a9fe:0', 112, 'ipv6'); // 169.254/16 as IPv4-compatible IPv6
-
-// Metadata services also answer to names, which resolve to the addresses above.
-const blockedHostnames = new Set(['metadata.google.internal', 'metadata.goog']);
-
-/** True for an IP address Salon never calls (link-local and metadata addresses). */
-export function isBlockedAddress(address: string): boolean {
-  const family = isIP(address);
-  if (family === 0) return false;
-  return blocked.check(address, family === 6 ? 'ipv6' : 'ipv4');
+interface UpstreamHost {
+  host: string;
+  port: number;
 }
 
-/** What is wrong with `url` as an upstream base URL, or undefined when it may be used. */
-export function upstreamUrlProblem(url: string): string | undefined {
+/**
+ * What is wrong with `url` as an upstream base URL as written, or undefined when it may be used
+ * (a host name's addresses are not looked up here: see `checkUpstreamUrl`).
+ */
+export function upstreamUrlProblem(
+  url: string,
+  access: UpstreamAccess = configuredAccess(),
+): string | undefined {
+  const parsed = parseUpstreamUrl(url);
+  if (typeof parsed === 'string') return parsed;
+  const { host, port } = parsed;
+  // The URL parser has already turned 0x7F000001, 2130706433, 127.1 and the like into dotted form.
+  const family = isIP(host);
+  const kind = hostClass(host);
+  if (!family && kind === 'link-local' && !access.linkLocal) {
+    return `points at ${host}, the name of a link-local or cloud metadata address, which Salon never calls`;
+  }
+  const addresses = family
+    ? [{ address: host, family }]
+    : kind === 'loopback'
+      ? localhostAddresses
+      : [];
+  if (addresses.length === 0) return undefined;
+  const { permitted, refusal } = permittedAddresses(access, host, port, addresses, 'url');
+  return permitted.length ? undefined : refusal;
+}
+
+/** `upstreamUrlProblem`, then the addresses the host name resolves to now (through `resolve`). */
+export async function checkUpstreamUrl(
+  url: string,
+  access: UpstreamAccess,
+  resolve?: Resolve,
+): Promise<string | undefined> {
+  const problem = upstreamUrlProblem(url, access);
+  if (problem) return problem;
+  const { host, port } = parseUpstreamUrl(url) as UpstreamHost;
+  if (isIP(host)) return undefined;
+  // A name that does not resolve now is left to the connection, which checks it again.
+  const addresses = await addressesOf(host, resolve);
+  const { permitted, refusal } = permittedAddresses(access, host, port, addresses, 'url');
+  return addresses.length && !permitted.length ? refusal : undefined;
+}
+
+function parseUpstreamUrl(url: string): UpstreamHost | string {
   let parsed: URL;
   try {
     parsed = new URL(url);
@@ -37,13 +68,10 @@ export function upstreamUrlProblem(url: string): string | undefined {
   if (parsed.username || parsed.password) {
     return 'must not hold credentials: give the API key separately';
   }
-  // The URL parser has already turned 0xA9FEA9FE, 2852039166 and the like into dotted form.
   const host = parsed.hostname
     .replace(/^\[|\]$/g, '')
     .replace(/\.$/, '')
     .toLowerCase();
-  if (blockedHostnames.has(host) || isBlockedAddress(host)) {
-    return `points at a link-local or cloud metadata address (${host}), which Salon never calls`;
-  }
-  return undefined;
+  const port = Number(parsed.port) || (parsed.protocol === 'https:' ? 443 : 80);
+  return { host, port };
 }

@@ -4,7 +4,8 @@
 import { request as httpRequest } from 'undici';
 import type { OpenAIProviderConfig } from '../../config/schema.js';
 import { badRequest } from '../../lib/errors.js';
-import { createUpstreamAgent, type Resolve } from './upstream-agent.js';
+import { configuredAccess, type UpstreamConnection } from './upstream-access.js';
+import { createUpstreamAgent } from './upstream-agent.js';
 
 /** Most models a provider may list (OpenRouter lists a few hundred). */
 export const maxListedModels = 1000;
@@ -12,14 +13,14 @@ const maxAnswerBytes = 4 * 1024 * 1024;
 
 /**
  * The model ids the upstream lists; a 400 with the reason when it cannot be asked or read. The
- * request goes through the upstream agent, so a name resolving to a link-local or metadata
- * address is refused as it is for generations (`resolve` replaces DNS in tests).
+ * request goes through the upstream agent with the provider's access, so an address it may not
+ * reach is refused as it is for generations (`resolve` replaces DNS in tests).
  */
 export async function listUpstreamModels(
   config: OpenAIProviderConfig,
-  timeoutMs = 10_000,
-  resolve?: Resolve,
+  options: UpstreamConnection & { timeoutMs?: number } = {},
 ): Promise<string[]> {
+  const timeoutMs = options.timeoutMs ?? 10_000;
   const url = config.base_url.replace(/\/+$/, '') + '/models';
   const fail = (reason: string) =>
     badRequest(
@@ -31,8 +32,8 @@ export async function listUpstreamModels(
   let status: number;
   const agent = createUpstreamAgent({
     connectTimeoutMs: timeoutMs,
-    allowLinkLocal: config.allow_link_local,
-    resolve,
+    access: options.access ?? configuredAccess(config.allow_link_local),
+    resolve: options.resolve,
   });
   try {
     const response = await httpRequest(url, {

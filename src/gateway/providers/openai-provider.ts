@@ -9,6 +9,7 @@ import type {
 } from '../../config/schema.js';
 import { SalonError, upstreamError, upstreamTimeout } from '../../lib/errors.js';
 import { parseSse } from '../../lib/sse.js';
+import { configuredAccess, type UpstreamConnection } from './upstream-access.js';
 import { createUpstreamAgent } from './upstream-agent.js';
 import type {
   ChatRequest,
@@ -61,6 +62,7 @@ export class OpenAIProvider implements Provider {
     readonly name: string,
     protected readonly config: HttpConfig,
     routerTimeouts: TimeoutsConfig = {},
+    connection: UpstreamConnection = {},
   ) {
     this.timeouts = {
       ...defaultTimeouts,
@@ -70,7 +72,8 @@ export class OpenAIProvider implements Provider {
     };
     this.agent = createUpstreamAgent({
       connectTimeoutMs: this.timeouts.connect * 1000,
-      allowLinkLocal: config.allow_link_local,
+      access: connection.access ?? configuredAccess(config.allow_link_local),
+      resolve: connection.resolve,
     });
   }
 

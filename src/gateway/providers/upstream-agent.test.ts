@@ -2,6 +2,8 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { UpstreamAllowList } from '../../lib/upstream-allow-list.js';
+import { enteredAccess } from './upstream-access.js';
 import { createUpstreamAgent, type Resolve } from './upstream-agent.js';
 
 // A resolver that answers from a table, as a DNS server under someone else's control might.
@@ -66,6 +68,90 @@ describe('upstream connections', () => {
         host,
       ).rejects.toThrow(/link-local or cloud metadata address/);
     }
+    await agent.close();
+  });
+
+  const entered = (...entries: string[]) => enteredAccess(new UpstreamAllowList(entries));
+
+  it('refuses a loopback or private address for an entered upstream, as written or resolved', async () => {
+    const agent = createUpstreamAgent({ connectTimeoutMs: 2_000, access: entered(), resolve });
+    await expect(request(`http://127.0.0.1:${port}/`, { dispatcher: agent })).rejects.toThrow(
+      /^127\.0\.0\.1 is a loopback address; add it to security\.upstream_allow/,
+    );
+    await expect(request(`http://[::ffff:7f00:1]:${port}/`, { dispatcher: agent })).rejects.toThrow(
+      /add 127\.0\.0\.1 to security\.upstream_allow/,
+    );
+    await expect(request(`http://models.internal:${port}/`, { dispatcher: agent })).rejects.toThrow(
+      /^models\.internal resolves to 127\.0\.0\.1, a loopback address; add models\.internal to/,
+    );
+    await expect(request(`http://localhost:${port}/`, { dispatcher: agent })).rejects.toThrow(
+      /loopback address/,
+    );
+    await agent.close();
+  });
+
+  it('lets an entered upstream reach what the allow-list names, on its port if given', async () => {
+    for (const allowed of [
+      '127.0.0.1',
+      `127.0.0.1:${port}`,
+      '127.0.0.0/8',
+      'models.internal',
+      `models.internal:${port}`,
+    ]) {
+      const agent = createUpstreamAgent({
+        connectTimeoutMs: 2_000,
+        access: entered(allowed),
+        resolve,
+      });
+      const response = await request(`http://models.internal:${port}/`, { dispatcher: agent });
+      expect(await response.body.text(), allowed).toBe('reached');
+      await agent.close();
+    }
+    const otherPort = createUpstreamAgent({
+      connectTimeoutMs: 2_000,
+      access: entered('127.0.0.1:1', 'models.internal:1', '10.0.0.0/8'),
+      resolve,
+    });
+    await expect(
+      request(`http://models.internal:${port}/`, { dispatcher: otherPort }),
+    ).rejects.toThrow(/loopback address/);
+    await otherPort.close();
+  });
+
+  it('checks every connection, so a name that starts resolving inside is refused (DNS rebinding)', async () => {
+    let answer = '93.184.216.34';
+    const changing: Resolve = (_hostname, _options, callback) =>
+      callback(null, [{ address: answer, family: 4 }]);
+    const agent = createUpstreamAgent({
+      connectTimeoutMs: 2_000,
+      access: entered(),
+      resolve: changing,
+    });
+    answer = '127.0.0.1';
+    await expect(request(`http://rebind.example:${port}/`, { dispatcher: agent })).rejects.toThrow(
+      /rebind\.example resolves to 127\.0\.0\.1, a loopback address/,
+    );
+    answer = '10.0.0.7';
+    await expect(request(`http://rebind.example:${port}/`, { dispatcher: agent })).rejects.toThrow(
+      /a private network address/,
+    );
+    await agent.close();
+  });
+
+  it('keeps only the allowed addresses of a name with several', async () => {
+    const dualStack: Resolve = (_hostname, _options, callback) =>
+      callback(null, [
+        { address: '::1', family: 6 },
+        { address: '127.0.0.1', family: 4 },
+      ]);
+    const agent = createUpstreamAgent({
+      connectTimeoutMs: 2_000,
+      access: entered('127.0.0.1'),
+      resolve: dualStack,
+    });
+    // The server listens on 127.0.0.1 only: reaching it means ::1 was dropped, not tried first.
+    const response = await request(`http://dual.example:${port}/`, { dispatcher: agent });
+    expect(await response.body.text()).toBe('reached');
     await agent.close();
   });
 

@@ -2,10 +2,13 @@
 // plain http is accepted only for a loopback issuer (127.0.0.0/8, ::1, localhost), which is what a
 // provider on the same machine (and the test suite's provider) uses. Credentials in the URL, a
 // query or a fragment are refused: the issuer identifier has none (OpenID Connect Discovery 1.0).
-// Link-local and cloud-metadata hosts are refused as for the gateway's upstreams.
+// The host is checked as for providers connected from the web UI (an org admin types it): no
+// link-local or cloud-metadata address, and a loopback or private one only where
+// security.upstream_allow says (the connections are checked again on every request).
 import { isIP } from 'node:net';
-import { upstreamUrlProblem } from '../../gateway/types.js';
+import { enteredAccess, upstreamUrlProblem, type UpstreamAccess } from '../../gateway/types.js';
 import { badRequest } from '../../lib/errors.js';
+import { UpstreamAllowList } from '../../lib/upstream-allow-list.js';
 
 /** True when `hostname` (as `URL#hostname` gives it) names this machine. */
 export function isLoopbackHost(hostname: string): boolean {
@@ -15,8 +18,10 @@ export function isLoopbackHost(hostname: string): boolean {
   return host === '::1';
 }
 
-/** The issuer as a URL; 400 naming `issuer` when it may not be used. */
-export function checkIssuerUrl(issuer: string): URL {
+const publicOnly = enteredAccess(new UpstreamAllowList(), 'an identity provider');
+
+/** The issuer as a URL; 400 naming `issuer` when it may not be used under `access`. */
+export function checkIssuerUrl(issuer: string, access: UpstreamAccess = publicOnly): URL {
   let url: URL;
   try {
     url = new URL(issuer);
@@ -35,9 +40,8 @@ export function checkIssuerUrl(issuer: string): URL {
   if (url.username || url.password || url.search || url.hash) {
     throw badRequest('issuer: must not hold credentials, a query or a fragment.', 'issuer');
   }
-  // Link-local and cloud-metadata hosts, as for the gateway's upstreams.
-  const problem = upstreamUrlProblem(url.href);
-  if (problem) throw badRequest(`issuer: ${problem}.`, 'issuer');
+  const problem = upstreamUrlProblem(url.href, access);
+  if (problem) throw badRequest(`issuer ${problem}.`, 'issuer');
   return url;
 }
 

@@ -5,6 +5,7 @@
 // refreshed by openid-client itself, inside the Configuration.
 import { createHash } from 'node:crypto';
 import * as oidc from 'openid-client';
+import type { UpstreamAccess } from '../../gateway/types.js';
 import { badRequest } from '../../lib/errors.js';
 import { checkIssuerUrl, needsInsecureRequests } from './issuer-url.js';
 import { ssoError } from './sso-errors.js';
@@ -14,6 +15,8 @@ import type { SsoClientSettings } from './sso-settings.js';
 export interface OidcDiscoveryOptions {
   /** Used for every request to the provider (discovery, keys, token, userinfo). */
   fetch?: oidc.CustomFetch;
+  /** Which addresses the issuer may be at (default: public ones only; see issuer-url.ts). */
+  access?: UpstreamAccess;
   /** How long a discovered configuration is trusted. */
   ttlMs?: number;
   /** Seconds each request to the provider may take. */
@@ -45,7 +48,7 @@ export class OidcDiscovery {
    * be reached or its document is wrong, so an admin sees why before anything is saved.
    */
   async discover(settings: ClientFields): Promise<oidc.Configuration> {
-    const issuer = checkIssuerUrl(settings.issuer);
+    const issuer = checkIssuerUrl(settings.issuer, this.options.access);
     const authentication =
       settings.clientSecret === undefined
         ? oidc.None()

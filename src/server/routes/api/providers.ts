@@ -1,8 +1,9 @@
 // Providers connected from the web UI (owners and admins): listed without their keys, added
-// (their models served at once on this replica), removed (their models gone at once).
+// (their models served at once on this replica), removed (their models gone at once). A base URL
+// reaching a loopback or private address is refused unless security.upstream_allow names it.
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { upstreamUrlProblem } from '../../../gateway/types.js';
+import { checkUpstreamUrl, enteredAccess } from '../../../gateway/types.js';
 import {
   createStoredProvider,
   deleteStoredProvider,
@@ -64,13 +65,18 @@ export function providerRoutes(app: FastifyInstance, context: ServerContext): vo
   app.post('/api/providers', async (request, reply) => {
     const user = requireInstanceAdminUser(request);
     const input = parseBody(newProvider, request.body);
-    const problem = upstreamUrlProblem(input.baseUrl);
+    const { allowList, resolve } = gateway.upstreams;
+    const access = enteredAccess(allowList);
+    const problem = await checkUpstreamUrl(input.baseUrl, access, resolve);
     if (problem) throw badRequest(`baseUrl ${problem}.`, 'baseUrl', 'invalid_base_url');
     if (gateway.provider(input.name)) throw nameTaken(input.name);
     const apiKey = input.apiKey || undefined;
     const config = { type: 'openai' as const, base_url: input.baseUrl, api_key: apiKey };
     const models =
-      input.models ?? (await listUpstreamModels(config)).filter((model) => modelName.test(model));
+      input.models ??
+      (await listUpstreamModels(config, { access, resolve })).filter((model) =>
+        modelName.test(model),
+      );
     if (models.length === 0) throw badRequest('The provider lists no usable model name.', 'models');
     const created = await createStoredProvider(db, secrets, {
       name: input.name,
