@@ -1,7 +1,9 @@
 // Coalesces SSE frames into fewer socket writes. On small, fast models a write per token is a
 // large share of Salon's per-token cost (a syscall, chunked framing, and the client's read);
 // holding frames for a few milliseconds keeps one event per token on the wire while paying
-// for one write per batch. The first frame goes out at once, so time to first token is intact.
+// for one write per batch. A frame waits only when another write went out less than
+// `flushDelayMs` ago, and only until that write is `flushDelayMs` old: the first frame, and
+// every frame of a slow stream (a hosted model's chunk every 50–100 ms), go out at once.
 import type { ServerResponse } from 'node:http';
 import { drainOrDrop } from './sse-response.js';
 
@@ -15,7 +17,8 @@ export class SseBatcher {
   private pending = '';
   private timer: NodeJS.Timeout | undefined;
   private congested = false;
-  private first = true;
+  /** When the last write went out (performance.now()). */
+  private lastWriteAt = -Infinity;
 
   constructor(
     private readonly response: ServerResponse,
@@ -33,12 +36,9 @@ export class SseBatcher {
       this.congested = false;
     }
     this.pending += frame;
-    if (this.first || this.pending.length >= flushSize) {
-      this.first = false;
-      this.flush();
-    } else {
-      this.timer ??= setTimeout(() => this.flush(), flushDelayMs);
-    }
+    const sinceWrite = performance.now() - this.lastWriteAt;
+    if (sinceWrite >= flushDelayMs || this.pending.length >= flushSize) this.flush();
+    else this.timer ??= setTimeout(() => this.flush(), flushDelayMs - sinceWrite);
   }
 
   /** Writes what is pending now. */
@@ -48,6 +48,7 @@ export class SseBatcher {
     if (!this.pending || this.response.destroyed) return;
     this.congested = !this.response.write(this.pending);
     this.pending = '';
+    this.lastWriteAt = performance.now();
   }
 
   /** Writes what is pending plus a last frame, and ends the response. */
