@@ -114,19 +114,26 @@ export async function summariseProfile(
   };
 }
 
-/** The summary as text; with the number of requests profiled, each line in µs per request too. */
-export function formatProfile(summary: ProfileSummary, requests?: number): string {
+/**
+ * The summary as text; with the number of requests (or other units: `unit`) profiled, each line
+ * in µs per request too.
+ */
+export function formatProfile(
+  summary: ProfileSummary,
+  requests?: number,
+  unit = { one: 'req', many: 'requests' },
+): string {
   const table = (title: string, lines: ProfileLine[]) => [
     '',
     title,
     ...lines.map((line) => {
       const perRequest = requests
-        ? `${((line.ms * 1000) / requests).toFixed(1).padStart(7)} µs/req  `
+        ? `${((line.ms * 1000) / requests).toFixed(1).padStart(7)} µs/${unit.one}  `
         : '';
       return `  ${(line.share * 100).toFixed(1).padStart(5)}%  ${line.ms.toFixed(0).padStart(6)} ms  ${perRequest}${line.name}`;
     }),
   ];
-  const over = requests ? ` over ${requests} requests` : '';
+  const over = requests ? ` over ${requests} ${unit.many}` : '';
   return [
     `Salon CPU profile: ${summary.file} (${summary.busyMs.toFixed(0)} ms busy${over}, start-up and warm-up left out)`,
     ...table('Top self time:', summary.self),

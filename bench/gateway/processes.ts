@@ -119,7 +119,7 @@ export async function startSalonGateway(
 }
 
 /** This process's environment without Salon's variables, so that the bench's config rules. */
-function withoutSalonVariables(): NodeJS.ProcessEnv {
+export function withoutSalonVariables(): NodeJS.ProcessEnv {
   return Object.fromEntries(
     Object.entries(process.env).filter(
       ([name]) => !name.startsWith('SALON_') && name !== 'DATABASE_URL' && name !== 'REDIS_URL',
@@ -187,7 +187,7 @@ export async function processCpuMicros(pid: number): Promise<number | undefined>
 const clockTicksPerSecond = 100;
 
 /** Waits until the child's output matches `pattern`; stops the child if it never does. */
-async function waitFor(
+export async function waitFor(
   child: ChildProcess,
   output: () => string,
   pattern: RegExp,
@@ -219,7 +219,8 @@ async function waitFor(
   }
 }
 
-function capture(child: ChildProcess): () => string {
+/** Keeps the last lines the child printed (stdout and stderr). */
+export function capture(child: ChildProcess): () => string {
   let text = '';
   const append = (chunk: Buffer) => {
     text = (text + chunk.toString('utf8')).slice(-outputCap);
@@ -229,7 +230,8 @@ function capture(child: ChildProcess): () => string {
   return () => text;
 }
 
-function stop(child: ChildProcess): Promise<void> {
+/** SIGTERM, then SIGKILL after 10 s; resolves once the child has exited. */
+export function stop(child: ChildProcess): Promise<void> {
   return new Promise((resolve) => {
     if (child.exitCode !== null || child.signalCode !== null) return resolve();
     const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
