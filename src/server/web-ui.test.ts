@@ -60,6 +60,22 @@ describe('webUi', () => {
     }
   });
 
+  it("preloads the page's first API answers from index.html's headers", async () => {
+    const chat = await app.inject('/c/conv-Ab_9');
+    expect(chat.headers.link).toBe(
+      '</api/auth/state>; rel=preload; as=fetch; crossorigin, ' +
+        '</api/conversations/conv-Ab_9?tail=40>; rel=preload; as=fetch; crossorigin',
+    );
+    const home = await app.inject('/');
+    expect(home.headers.link).toBe('</api/auth/state>; rel=preload; as=fetch; crossorigin');
+    // Nothing else from the URL reaches the header.
+    for (const url of ['/c/a%3E%3B%20rel%3Dx', '/c/a,b', '/c/a/b']) {
+      const response = await app.inject(url);
+      expect(response.headers.link, url).toBe(home.headers.link);
+    }
+    expect((await app.inject('/assets/index-abc123.js')).headers.link).toBeUndefined();
+  });
+
   it('serves hashed assets with a long immutable cache', async () => {
     const response = await app.inject('/assets/index-abc123.js');
     expect(response.statusCode).toBe(200);

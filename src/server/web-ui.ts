@@ -1,11 +1,13 @@
 // Serves the web UI (web/dist) at `/`: hashed assets with a one-year cache, index.html for
 // every other GET outside the API (the SPA routes itself), and a strict CSP on HTML. Text
-// files go out brotli- or gzip-compressed when the build wrote those twins.
+// files go out brotli- or gzip-compressed when the build wrote those twins. index.html names
+// the page's first API requests in a preload header (web-preloads.ts).
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import { preloadLinks } from './web-preloads.js';
 
 /** Options for webUi. */
 export interface WebUiOptions {
@@ -85,6 +87,7 @@ export async function webUi(app: FastifyInstance, options: WebUiOptions): Promis
     }
     reply.header('cache-control', 'no-cache');
     reply.header('vary', 'accept-encoding');
+    reply.header('link', preloadLinks(pathname));
     return reply.sendFile('index.html', { maxAge: 0, cacheControl: false });
   });
 }

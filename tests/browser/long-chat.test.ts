@@ -21,18 +21,22 @@ describe.runIf(run)('a long conversation (Chromium)', () => {
   let conversationId: string;
   const contexts: BrowserContext[] = [];
 
-  async function openChat(query = ''): Promise<{ page: Page; requests: string[] }> {
+  async function openChat(
+    query = '',
+  ): Promise<{ page: Page; requests: string[]; authRequests: () => number }> {
     const context = await newContext(browser);
     contexts.push(context);
     await addSessionCookie(context, server.url, owner.headers.cookie);
     const page = await context.newPage();
     const requests: string[] = [];
+    let authStates = 0;
     page.on('request', (request) => {
       const url = new URL(request.url());
       if (url.pathname.startsWith('/api/conversations/')) requests.push(url.pathname + url.search);
+      if (url.pathname === '/api/auth/state') authStates += 1;
     });
     await page.goto(`${server.url}/c/${conversationId}${query}`);
-    return { page, requests };
+    return { page, requests, authRequests: () => authStates };
   }
 
   beforeAll(async () => {
@@ -53,9 +57,13 @@ describe.runIf(run)('a long conversation (Chromium)', () => {
   });
 
   it('opens on the newest message, then scrolls up to the very first', async () => {
-    const { page, requests } = await openChat();
+    const { page, requests, authRequests } = await openChat();
     await messages(page, 'Assistant').getByText(`Answer number ${turns}.`).waitFor();
     expect(requests[0]).toMatch(/\?tail=\d+$/);
+    // The server preloads the first answers (a Link header on the HTML) and the page's own
+    // requests take them: had they differed in any way, the browser would have asked twice.
+    expect(requests.filter((request) => request.includes('?tail='))).toHaveLength(1);
+    expect(authRequests()).toBe(1);
     const region = page.getByRole('region', { name: 'Messages' });
     await region.focus();
     const first = messages(page, 'You').getByText('Question 1', { exact: true });

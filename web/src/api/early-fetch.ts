@@ -1,8 +1,10 @@
 // The first API answers a page needs, requested by main.tsx before the app's bundle has even
-// loaded, so they travel while it downloads and compiles. Each hook takes the answer once; a
-// later call (a reload, another visit) asks the server again. An answer that has already
-// arrived when React first renders is taken synchronously (takeEarly), so that render shows
-// the page with its data instead of a loading state followed by a second render.
+// loaded, so they travel while it downloads and compiles. The server names the same requests in
+// a preload header of index.html (src/server/web-preloads.ts: keep the two lists the same): the
+// browser has sent them before this script runs, and fetch() takes the preloaded answers. Each
+// hook takes the answer once; a later call (a reload, another visit) asks the server again. An
+// answer that has already arrived when React first renders is taken synchronously (takeEarly),
+// so that render shows the page with its data instead of a loading state and a second render.
 import { api } from './client.js';
 import { parseRoute } from '../lib/route.js';
 
@@ -16,7 +18,8 @@ export function conversationPath(id: string): string {
 
 /**
  * Messages of the selected branch that opening a chat asks for first: a few screens' worth,
- * the newest. useChat then loads the whole tree after the first paint.
+ * the newest. useChat then loads the whole tree after the first paint. The server's preload
+ * header names the same number.
  */
 export const openingTail = 40;
 
