@@ -6,6 +6,7 @@ import type { Gateway } from '../gateway/gateway.js';
 import type { SecretBox } from '../lib/secret-box.js';
 import type { Store } from '../store/create-database.js';
 import type { Metrics } from './metrics.js';
+import type { StoredProviderSync } from './stored-provider-sync.js';
 import type { V1Governance } from './v1-governance.js';
 
 /**
@@ -25,6 +26,8 @@ export interface ServerContext {
   runs: RunManager;
   /** Allowed models, rate limits and budgets before a /v1 generation; the usage ledger after. */
   governance: V1Governance;
+  /** Serves the providers connected from the web UI as the database lists them, on every replica. */
+  providerSync: StoredProviderSync;
 }
 
 declare module 'fastify' {

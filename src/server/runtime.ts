@@ -6,7 +6,6 @@ import { listLocalModels } from '../engine/local-models.js';
 import { loadModel } from '../engine/llama-engine.js';
 import { Gateway } from '../gateway/gateway.js';
 import { buildCatalog } from '../gateway/model-catalog.js';
-import { loadStoredProviders } from '../gateway/provider-store.js';
 import type { Resolve } from '../gateway/types.js';
 import { openSecretBox, type SecretBox } from '../lib/secret-box.js';
 import { UpstreamAllowList } from '../lib/upstream-allow-list.js';
@@ -15,6 +14,7 @@ import { openChatRuntime } from './chat-runtime.js';
 import type { ServerContext } from './context.js';
 import { openV1Governance } from './governance-runtime.js';
 import { createMetrics } from './metrics.js';
+import { StoredProviderSync } from './stored-provider-sync.js';
 
 /** The models dir inside a data dir. */
 export function modelsDir(dataDir: string): string {
@@ -57,26 +57,12 @@ export async function createGateway(
     },
     settings.config.router,
   );
-  if (!stored) return gateway;
-  const loaded = await loadStoredProviders(stored.store.db, stored.secrets, (provider, error) =>
-    log(`provider '${provider.name}' is not served: ${describe(error)}`),
-  );
-  for (const { provider, config } of loaded) {
-    if (gateway.provider(provider.name)) {
-      log(`provider '${provider.name}' is not served: salon.yaml (or a model file) has that name`);
-      continue;
-    }
-    gateway.addProvider(provider.name, config, provider.models);
-  }
+  if (stored) await new StoredProviderSync(gateway, stored, log).sync();
   return gateway;
 }
 
 function log(message: string): void {
   console.error(`salon: ${message}`);
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 /** Opens storage (running migrations), the gateway, the chat's bus and runs, and /v1 governance. */
@@ -92,8 +78,12 @@ export async function openRuntime(
   const opened: (() => Promise<void>)[] = [() => store.close()];
   try {
     const secrets = openSecretBox({ secret: settings.secret, dataDir: settings.dataDir });
-    const gateway = await createGateway(settings, { store, secrets }, options);
+    const gateway = await createGateway(settings, undefined, options);
     opened.unshift(() => gateway.close());
+    const providerSync = new StoredProviderSync(gateway, { store, secrets }, log);
+    await providerSync.sync();
+    providerSync.start();
+    opened.unshift(async () => providerSync.stop());
     const governance = await openV1Governance(settings, store, {
       aliasOf: (model) => gateway.listModels().find((route) => route.name === model)?.aliasOf,
       log,
@@ -109,7 +99,9 @@ export async function openRuntime(
       bus: chat.bus,
       runs: chat.runs,
       governance,
+      providerSync,
       async close() {
+        providerSync.stop();
         await chat.close();
         await gateway.close();
         // After the routes and runs, before the store: the ledger's last rows need it.

@@ -1,5 +1,6 @@
 // Providers connected from the web UI (owners and admins): listed without their keys, added
-// (their models served at once on this replica), removed (their models gone at once). A base URL
+// (their models served at once on this replica, within seconds on the others), removed (their
+// models gone as fast). A base URL
 // reaching a loopback or private address is refused unless security.upstream_allow names it.
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
@@ -8,7 +9,6 @@ import {
   createStoredProvider,
   deleteStoredProvider,
   listStoredProviders,
-  providerConfig,
   type StoredProvider,
 } from '../../../gateway/provider-store.js';
 import { listUpstreamModels, maxListedModels } from '../../../gateway/types.js';
@@ -85,11 +85,13 @@ export function providerRoutes(app: FastifyInstance, context: ServerContext): vo
       models,
       createdBy: user.id,
     });
-    try {
-      gateway.addProvider(created.name, providerConfig(created, apiKey), created.models);
-    } catch (error) {
-      await deleteStoredProvider(db, created.id); // another request took the name meanwhile
-      throw error;
+    // Served here now, and by the other replicas within a few seconds (stored-provider-sync.ts).
+    await context.providerSync.sync();
+    if (
+      !gateway.listProviders().some(({ name, connected }) => connected && name === created.name)
+    ) {
+      await deleteStoredProvider(db, created.id); // a reload gave salon.yaml the name meanwhile
+      throw nameTaken(created.name);
     }
     // Providers are the instance's, not one organisation's.
     await audit(request, context, {
@@ -111,7 +113,7 @@ export function providerRoutes(app: FastifyInstance, context: ServerContext): vo
     requireInstanceAdminUser(request);
     const deleted = await deleteStoredProvider(db, idParam(request));
     if (!deleted) throw notFound('No such provider.');
-    await gateway.removeProvider(deleted.name);
+    await context.providerSync.sync();
     await audit(request, context, {
       action: 'provider.removed',
       orgId: null,
