@@ -12,6 +12,7 @@ import * as usageDaily from './migrations/0010-usage-daily.js';
 import * as runLeases from './migrations/0011-run-leases.js';
 import * as usageCoarseRollups from './migrations/0012-usage-coarse-rollups.js';
 import * as usageActiveDays from './migrations/0013-usage-active-days.js';
+import * as accentInsensitiveSearch from './migrations/0014-accent-insensitive-search.js';
 
 /** Every migration, in order. Add a new file for each change; never edit one that has shipped. */
 export const migrations: Readonly<Record<string, Migration>> = {
@@ -28,6 +29,7 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '0011-run-leases': runLeases,
   '0012-usage-coarse-rollups': usageCoarseRollups,
   '0013-usage-active-days': usageActiveDays,
+  '0014-accent-insensitive-search': accentInsensitiveSearch,
 };
 
 /** The names of every migration, in the order they apply. */

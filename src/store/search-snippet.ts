@@ -3,6 +3,7 @@
 // the wrong place, which is harmless since the client renders the snippet as text);
 // `parseMarkedSnippet` turns them into ranges. PostgreSQL's ts_headline re-parses the whole
 // message, too slow for long answers, so its snippets are cut here from the matched terms.
+import { foldAccents } from './search-fold.js';
 
 /** Put before a match. */
 export const matchStart = '\u0002';
@@ -37,16 +38,18 @@ function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 }
 
-// Where each term occurs in `content` as a whole token, case-insensitively, in text order.
+// Where each term occurs in `content` as a whole token, ignoring case and accents, in text order.
 function findTerms(content: string, terms: readonly string[]): Array<[number, number, string]> {
   const found: Array<[number, number, string]> = [];
-  for (const term of new Set(terms)) {
+  // Folding keeps every offset: a match in the folded text is at the same place in `content`.
+  const text = foldAccents(content);
+  for (const term of new Set(terms.map(foldAccents))) {
     if (!term) continue;
     const pattern = new RegExp(
       `(?<![\\p{L}\\p{N}\\p{M}])${escapeRegExp(term)}(?![\\p{L}\\p{N}\\p{M}])`,
       'giu',
     );
-    for (const match of content.matchAll(pattern)) {
+    for (const match of text.matchAll(pattern)) {
       found.push([match.index, match.index + match[0].length, term]);
     }
   }
@@ -62,7 +65,8 @@ function findTerms(content: string, terms: readonly string[]): Array<[number, nu
 /**
  * A window of about `words` words of `content` holding as many different `terms` as possible
  * (the earliest such window), with `…` where text was left out and the terms highlighted.
- * Terms are lexemes as the database matched them (lower-cased), found as whole tokens.
+ * Terms are lexemes as the database matched them (lower-cased, accents folded), found as whole
+ * tokens.
  * Linear in the length of `content`: answers run to many thousand words.
  */
 export function snippetAround(content: string, terms: readonly string[], words = 24): Snippet {

@@ -1,5 +1,6 @@
 // Message search on PostgreSQL: websearch_to_tsquery over the stored `search_vector` (GIN
-// index, migration 0002), restricted to the caller by `messages.user_id` and newest first
+// index, migration 0002, built from the text with accents folded since 0014; the query is
+// folded the same way), restricted to the caller by `messages.user_id` and newest first
 // (b-tree on user_id, created_at: migration 0004). The planner picks per query: for a common
 // word, walk the caller's messages newest first and stop at the limit; for a rare one, AND
 // the GIN and b-tree bitmaps and sort the few rows left. Snippets are cut in JavaScript from
@@ -7,6 +8,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database, MessageRole } from './database.js';
 import type { MessageSearchHit, MessageSearchQuery, MessagesToForget } from './search.js';
+import { foldAccents } from './search-fold.js';
 import { snippetAround } from './search-snippet.js';
 
 /** The lexemes of a tsquery's text form (`'red' <-> 'wine' & 'l''eau'`), unescaped. */
@@ -22,6 +24,8 @@ export async function searchMessagesPostgres(
   query: MessageSearchQuery,
 ): Promise<MessageSearchHit[]> {
   if (!query.text.trim()) return [];
+  // Folded as the stored vector is (migration 0014), so accents never decide a match.
+  const text = foldAccents(query.text);
   // The inner query finds the rows; content and title are read for the returned ones only.
   // querytree() drops negated terms, which are not highlighted.
   const result = await sql<{
@@ -33,11 +37,11 @@ export async function searchMessagesPostgres(
     terms: string;
   }>`
     select m.id as message_id, m.conversation_id, m.role, c.title, m.content,
-      querytree(websearch_to_tsquery('simple', ${query.text})) as terms
+      querytree(websearch_to_tsquery('simple', ${text})) as terms
     from (
       select id, created_at from messages
       where user_id = ${query.userId}
-        and search_vector @@ websearch_to_tsquery('simple', ${query.text})
+        and search_vector @@ websearch_to_tsquery('simple', ${text})
       order by created_at desc, id desc
       limit ${query.limit}
     ) hits

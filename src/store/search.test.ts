@@ -154,6 +154,16 @@ describe.each(targets)('message search on $dialect', (target) => {
     expect((await search('ada', 'LOIRE')).map((hit) => hit.messageId)).toEqual(['m3']);
   });
 
+  it('ignores accents both ways, and highlights the word as written', async () => {
+    const [hit] = await search('ada', 'comte');
+    expect(hit!.messageId).toBe('m1');
+    expect(highlighted(hit!)).toEqual(['comté']);
+    const [plain] = await search('ada', 'JÚRA');
+    expect(plain!.messageId).toBe('m2');
+    expect(highlighted(plain!)).toEqual(['jura']);
+    expect((await search('ada', '"rèd wîne"')).map((hit) => hit.messageId)).toEqual(['m1']);
+  });
+
   it('survives input that is not query syntax', async () => {
     for (const text of ['"', 'NEAR(', 'wine*', ')(', '-', '!!!', 'a:b', "l'eau"]) {
       await expect(search('ada', text)).resolves.toBeInstanceOf(Array);
