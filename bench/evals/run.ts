@@ -2,7 +2,8 @@
 //
 // 1. Engine: the 5-shot test split on a GGUF model (the shared tiny one by default), every
 //    question asked twice in the same run: from scratch (each prompt evaluated in full) and
-//    with the subject's k-shot prefix reused from the KV cache. Prints both rates and the ratio.
+//    with the subject's k-shot prefix reused from the KV cache, alternating subject by subject.
+//    Prints both rates and the ratio.
 // 2. Remote: questions per second against a mock OpenAI-style model (its own process, answering
 //    after --remote-latency ms) at concurrency 16, beside concurrency 1 on fewer questions.
 //
@@ -14,6 +15,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { emptyConfig, type SalonConfig } from '../../src/config/schema.js';
 import { listMmluAnswers, runMmlu, type MmluReport } from '../../src/evals/index.js';
+import { listSubjects } from '../../src/evals/mmlu/load-mmlu.js';
 import { loadModel } from '../../src/engine/llama-engine.js';
 import { Gateway } from '../../src/gateway/gateway.js';
 import { buildCatalog } from '../../src/gateway/model-catalog.js';
@@ -72,22 +74,62 @@ async function enginePhase(options: EvalBenchOptions, store: Store) {
       shots: options.shots,
       resume: 'never',
     });
-    const measure = async (label: string, reusePrefix: boolean) =>
-      timed(label, () =>
-        runMmlu(gateway, store.db, {
-          model: 'engine',
-          dataDir: options.data,
-          limit: options.limit,
-          shots: options.shots,
-          concurrency: options.engineConcurrency,
-          reusePrefix,
-          resume: 'never',
-          onProgress: progressLine(label),
-        }),
+    // The two ways alternate subject by subject (and which goes first alternates too), so that
+    // a neighbour's load drifting over the run slows both alike.
+    const subjects = await listSubjects(options.data, 'test');
+    const labels = {
+      scratch: 'engine, prompt evaluated in full',
+      reused: 'engine, k-shot prefix reused',
+    };
+    const totals = {
+      scratch: { seconds: 0, questions: 0, correct: 0 },
+      reused: { seconds: 0, questions: 0, correct: 0 },
+    };
+    let same = 0;
+    for (const [index, subject] of subjects.entries()) {
+      const reports: Partial<Record<'scratch' | 'reused', MmluReport>> = {};
+      for (const way of index % 2
+        ? (['reused', 'scratch'] as const)
+        : (['scratch', 'reused'] as const)) {
+        const { measured, report } = await timed(
+          labels[way],
+          () =>
+            runMmlu(gateway, store.db, {
+              model: 'engine',
+              dataDir: options.data,
+              subjects: [subject],
+              limit: options.limit,
+              shots: options.shots,
+              concurrency: options.engineConcurrency,
+              reusePrefix: way === 'reused',
+              resume: 'never',
+            }),
+          false,
+        );
+        totals[way].seconds += measured.seconds;
+        totals[way].questions += report.n;
+        totals[way].correct += Math.round(report.micro.acc * report.n);
+        reports[way] = report;
+      }
+      same += Math.round(
+        (await agreementOf(store, reports.scratch!, reports.reused!)) * reports.scratch!.n,
       );
-    const scratch = await measure('engine, prompt evaluated in full', false);
-    const reused = await measure('engine, k-shot prefix reused', true);
-    const agreement = await agreementOf(store, scratch.report, reused.report);
+      const rate = (way: 'scratch' | 'reused') => totals[way].questions / totals[way].seconds;
+      process.stderr.write(
+        `${index + 1}/${subjects.length} ${subject}: so far ${rate('scratch').toFixed(1)} and ` +
+          `${rate('reused').toFixed(1)} questions/s (${(rate('reused') / rate('scratch')).toFixed(2)}×)\n`,
+      );
+    }
+    const measuredOf = (way: 'scratch' | 'reused'): Measured => ({
+      label: labels[way],
+      questions: totals[way].questions,
+      seconds: totals[way].seconds,
+      perSecond: totals[way].questions / totals[way].seconds,
+      micro: totals[way].correct / Math.max(1, totals[way].questions),
+    });
+    const scratch = { measured: measuredOf('scratch') };
+    const reused = { measured: measuredOf('reused') };
+    const agreement = same / Math.max(1, totals.scratch.questions);
     const ratio = reused.measured.perSecond / scratch.measured.perSecond;
     printTable([scratch.measured, reused.measured]);
     console.log(
@@ -134,11 +176,12 @@ async function remotePhase(options: EvalBenchOptions, store: Store) {
 async function timed(
   label: string,
   run: () => Promise<MmluReport>,
+  endLine = true,
 ): Promise<{ measured: Measured; report: MmluReport }> {
   const started = performance.now();
   const report = await run();
   const seconds = (performance.now() - started) / 1000;
-  process.stderr.write('\n');
+  if (endLine) process.stderr.write('\n');
   return {
     report,
     measured: {
