@@ -29,6 +29,8 @@ export type LightBlock =
   | { type: 'paragraph'; content: LightInline[] }
   | { type: 'heading'; depth: number; content: LightInline[] }
   | { type: 'code'; language: string | undefined; code: string }
+  /** A `$$` display-math block as written (mathAsSource only): a paragraph of its source. */
+  | { type: 'math-source'; text: string }
   | LightList
   | { type: 'table'; align: LightAlign[]; head: LightInline[][]; rows: LightInline[][][] };
 
@@ -49,18 +51,26 @@ const orderedItem = /^( *)([1-9]\d{0,8})\. (\S.*)$/;
 const delimiterCell = /^:?-+:?$/;
 const thematicBreak = /^ *([-*_])(?: *\1){2,} *$/;
 
-/** The blocks of `source`, or undefined when it holds anything this reader leaves alone. */
-export function readLightMarkdown(source: string): LightBlock[] | undefined {
+/**
+ * The blocks of `source`, or undefined when it holds anything this reader leaves alone. With
+ * `mathAsSource`, for text whose math waits for KaTeX (a lazy chunk), a `$$` block is kept as
+ * its source: a stand-in, as the full parser without remark-math would show it, until the math
+ * plugins have loaded and the full parser renders the message.
+ */
+export function readLightMarkdown(
+  source: string,
+  { mathAsSource = false }: { mathAsSource?: boolean } = {},
+): LightBlock[] | undefined {
   if (unsupportedCharacter.test(source)) return undefined;
   try {
-    return readBlocks(source);
+    return readBlocks(source, mathAsSource);
   } catch (error) {
     if (error === refuse) return undefined;
     throw error;
   }
 }
 
-function readBlocks(source: string): LightBlock[] {
+function readBlocks(source: string, mathAsSource: boolean): LightBlock[] {
   const lines = source.split('\n');
   const blocks: LightBlock[] = [];
   let index = 0;
@@ -71,6 +81,7 @@ function readBlocks(source: string): LightBlock[] {
       continue;
     }
     const read =
+      (mathAsSource ? readMathSource(lines, index) : undefined) ??
       readFence(lines, index) ??
       readHeading(line, index) ??
       readTable(lines, index) ??
@@ -101,6 +112,18 @@ function readFence(lines: readonly string[], start: number): Read {
   }
   // Unclosed (runs to the end), or closed by another kind of fence line.
   throw refuse;
+}
+
+function readMathSource(lines: readonly string[], start: number): Read {
+  if (lines[start] !== '$$') return undefined;
+  const end = lines.indexOf('$$', start + 1);
+  // The block must be a paragraph of its own, as without remark-math.
+  if (end < 0 || lines.slice(start, end).some((line) => blank.test(line))) throw refuse;
+  if (end + 1 < lines.length && !blank.test(lines[end + 1]!)) throw refuse;
+  return {
+    block: { type: 'math-source', text: lines.slice(start, end + 1).join('\n') },
+    next: end + 1,
+  };
 }
 
 function readHeading(line: string, start: number): Read {

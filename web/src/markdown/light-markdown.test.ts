@@ -140,6 +140,33 @@ describe('the light Markdown reader', () => {
     }
   });
 
+  it('keeps display math as written while KaTeX loads, as react-markdown shows it then', () => {
+    const text = [
+      'The sum is **well known**:',
+      '',
+      '$$',
+      '\\sum_{i=1}^{n} i = \\frac{n(n+1)}{2}',
+      '$$',
+      '',
+      '```css',
+      '.layout { display: grid; }',
+      '```',
+    ].join('\n');
+    expect(readLightMarkdown(text)).toBeUndefined();
+    const blocks = readLightMarkdown(text, { mathAsSource: true });
+    expect(blocks).toBeDefined();
+    expect(markup(renderLightMarkdown(blocks!))).toBe(full(text));
+    // Only whole `$$` paragraphs: anything else waits for the full parser.
+    for (const other of [
+      '$$\nx\n\n$$',
+      '$$\nx\n$$\nmore',
+      'text\n$$\n\\alpha\n$$',
+      '$x_1$ and \\(y\\)',
+    ]) {
+      expect(readLightMarkdown(other, { mathAsSource: true }), other).toBeUndefined();
+    }
+  });
+
   it('matches react-markdown on generated replies, and reads most of them', () => {
     const next = random(7);
     const pick = <T>(items: readonly T[]) => items[Math.floor(next() * items.length)]!;

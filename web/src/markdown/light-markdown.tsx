@@ -52,6 +52,8 @@ function block(block: LightBlock, key: number): ReactNode {
     }
     case 'code':
       return <CodeBlock key={key} code={block.code} language={block.language} />;
+    case 'math-source':
+      return <p key={key}>{block.text}</p>;
     case 'list':
       return list(block, key);
     case 'table': {

@@ -20,8 +20,17 @@ const useMath = lazyModule(() => import('./math-plugins.js'));
 const rendered = new Map<string, ReactNode>();
 const renderedLimit = 200;
 
-/** The element tree of `source`, from the cache when `cache` allows it. */
-function renderMarkdown(source: string, math: MathPlugins | undefined, cache: boolean) {
+/**
+ * The element tree of `source`, from the cache when `cache` allows it. Text with math waiting
+ * for `math` to load shows its `$$` blocks as written meanwhile (as the full parser would
+ * without remark-math), so that even then it need not run micromark.
+ */
+function renderMarkdown(
+  source: string,
+  wantsMath: boolean,
+  math: MathPlugins | undefined,
+  cache: boolean,
+) {
   const key = `${math ? 'math' : 'text'}:${source}`;
   const hit = cache ? rendered.get(key) : undefined;
   if (hit) {
@@ -29,7 +38,7 @@ function renderMarkdown(source: string, math: MathPlugins | undefined, cache: bo
     rendered.set(key, hit);
     return hit;
   }
-  const light = math ? undefined : readLightMarkdown(source);
+  const light = math ? undefined : readLightMarkdown(source, { mathAsSource: wantsMath });
   const tree = light ? renderLightMarkdown(light) : renderFullMarkdown(source, math);
   if (cache) {
     rendered.set(key, tree);
@@ -57,7 +66,7 @@ export const MarkdownView = memo(function MarkdownView({
     <div className="markdown">
       {paragraphs
         ? paragraphs.map((paragraph, index) => <p key={index}>{paragraph}</p>)
-        : renderMarkdown(source, wantsMath ? math : undefined, final)}
+        : renderMarkdown(source, wantsMath, wantsMath ? math : undefined, final)}
     </div>
   );
 });
