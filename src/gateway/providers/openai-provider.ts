@@ -1,16 +1,18 @@
 // Any OpenAI-style HTTP API (OpenAI, Mistral, vLLM, Ollama, llama-server, …). Requests from
 // /v1 are forwarded as the client sent them, apart from `model`; streamed responses are read
 // event by event (for usage, errors and time to first token) and passed on as received.
-import { request as httpRequest, type Agent, type Dispatcher } from 'undici';
+import type { Agent } from 'undici';
 import type {
   AzureOpenAIProviderConfig,
   OpenAIProviderConfig,
   TimeoutsConfig,
 } from '../../config/schema.js';
+import type { Cancellation } from '../../lib/cancellation.js';
 import { SalonError, upstreamError, upstreamTimeout } from '../../lib/errors.js';
-import { parseSse } from '../../lib/sse.js';
+import { SseParser } from '../../lib/sse.js';
 import { configuredAccess, type UpstreamConnection } from './upstream-access.js';
 import { createUpstreamAgent } from './upstream-agent.js';
+import { exchange, type UpstreamAnswer } from './upstream-exchange.js';
 import type {
   ChatRequest,
   CompletionRequest,
@@ -50,13 +52,22 @@ interface WireChoice {
 const defaultTimeouts = { connect: 10, first_token: 120, idle: 60 };
 
 type HttpConfig = OpenAIProviderConfig | AzureOpenAIProviderConfig;
-type UpstreamResponse = Dispatcher.ResponseData;
+
+/** Where requests for one URL go, split as undici's dispatch takes it. */
+interface Destination {
+  origin: string;
+  path: string;
+}
 
 /** A provider speaking OpenAI's HTTP API. */
 export class OpenAIProvider implements Provider {
   readonly type: string = 'openai';
   private readonly agent: Agent;
   private readonly timeouts: Required<TimeoutsConfig>;
+  /** By URL: parsed once, as `url()` gives the same few for every request. */
+  private readonly destinations = new Map<string, Destination>();
+  /** The request headers, for JSON and for SSE answers (built once: the config is fixed). */
+  private headerSets?: { json: Record<string, string>; stream: Record<string, string> };
 
   constructor(
     readonly name: string,
@@ -100,11 +111,11 @@ export class OpenAIProvider implements Provider {
       // non-streamed answer comes with its headers, and a stream's remainder is timed below.
       const response = await this.send(request.endpoint, sent, request.signal);
       if (!stream) {
-        const text = await response.body.text();
+        const text = await response.text();
         const json = this.parse(text);
         return { kind: 'json', text, usage: usageOf(json) };
       }
-      const deadline = new FirstTokenDeadline(this.timeouts.first_token, response.body);
+      const deadline = new FirstTokenDeadline(this.timeouts.first_token, response);
       return { kind: 'stream', chunks: this.events(response, deadline, clientWantsUsage) };
     } catch (error) {
       throw this.failure(error, undefined, request.signal);
@@ -162,26 +173,23 @@ export class OpenAIProvider implements Provider {
   private async send(
     endpoint: Endpoint,
     body: Record<string, unknown>,
-    signal: AbortSignal | undefined,
-  ): Promise<UpstreamResponse> {
+    cancellation: Cancellation | undefined,
+  ): Promise<UpstreamAnswer> {
     const model = typeof body.model === 'string' ? body.model : undefined;
-    const response = await httpRequest(this.url(`/${endpoint}`, model), {
-      method: 'POST',
-      dispatcher: this.agent,
-      headers: {
-        'content-type': 'application/json',
-        accept: body.stream === true ? 'text/event-stream' : 'application/json',
-        ...this.authHeaders(),
-        ...this.config.headers,
-      },
+    const { origin, path } = this.destination(this.url(`/${endpoint}`, model));
+    const headers = this.headers();
+    const response = await exchange(this.agent, {
+      origin,
+      path,
+      headers: body.stream === true ? headers.stream : headers.json,
       body: JSON.stringify(body),
-      signal,
-      headersTimeout: this.timeouts.first_token * 1000,
-      bodyTimeout: this.timeouts.idle * 1000,
+      cancellation,
+      headersTimeoutMs: this.timeouts.first_token * 1000,
+      bodyTimeoutMs: this.timeouts.idle * 1000,
     });
     if (response.statusCode >= 400) throw await this.httpError(response);
     if (response.statusCode >= 300) {
-      await response.body.dump();
+      await response.text().catch(() => '');
       throw upstreamError(
         `provider '${this.name}' answered ${response.statusCode}: redirects are not followed`,
         false,
@@ -190,38 +198,76 @@ export class OpenAIProvider implements Provider {
     return response;
   }
 
+  private destination(url: string): Destination {
+    let destination = this.destinations.get(url);
+    if (!destination) {
+      const parsed = new URL(url);
+      destination = { origin: parsed.origin, path: `${parsed.pathname}${parsed.search}` };
+      // Bounded: Azure's URLs vary with the model, and models are configured, not sent.
+      if (this.destinations.size < 1000) this.destinations.set(url, destination);
+    }
+    return destination;
+  }
+
+  private headers(): { json: Record<string, string>; stream: Record<string, string> } {
+    this.headerSets ??= {
+      json: this.headersFor('application/json'),
+      stream: this.headersFor('text/event-stream'),
+    };
+    return this.headerSets;
+  }
+
+  private headersFor(accept: string): Record<string, string> {
+    return {
+      'content-type': 'application/json',
+      accept,
+      ...this.authHeaders(),
+      ...this.config.headers,
+    };
+  }
+
   /** Reads an upstream SSE stream into chunks; its end without `[DONE]` is an error. */
   private async *events(
-    response: UpstreamResponse,
+    response: UpstreamAnswer,
     deadline: FirstTokenDeadline,
     clientWantsUsage: boolean,
   ): AsyncGenerator<WireChunk> {
     let done = false;
+    const decoder = new TextDecoder();
+    const parser = new SseParser();
     try {
-      for await (const event of parseSse(response.body)) {
-        // Read on to the body's end rather than break: a fully read body lets undici reuse
-        // the connection.
-        if (done) continue;
-        if (event.data === '[DONE]') {
-          done = true;
-          continue;
+      for (;;) {
+        const bytes = await response.read();
+        const text = bytes ? decoder.decode(bytes, { stream: true }) : '';
+        // Read on to the body's end rather than stop at [DONE]: a fully read body lets undici
+        // reuse the connection.
+        for (const event of bytes ? parser.push(text) : parser.end()) {
+          if (done) continue;
+          if (event.data === '[DONE]') {
+            done = true;
+            continue;
+          }
+          const json = this.parse(event.data);
+          if (json.error) {
+            throw upstreamError(
+              `provider '${this.name}': ${this.redact(json.error.message)}`,
+              true,
+            );
+          }
+          const content = hasContent(json);
+          if (content) deadline.clear();
+          const usage = usageOf(json);
+          const finishReason = (json.choices?.[0]?.finish_reason as string | null) ?? undefined;
+          const frame = clientFrame(event.data, json, clientWantsUsage);
+          yield { frame, json, usage, content, finishReason };
         }
-        const json = this.parse(event.data);
-        if (json.error) {
-          throw upstreamError(`provider '${this.name}': ${this.redact(json.error.message)}`, true);
-        }
-        const content = hasContent(json);
-        if (content) deadline.clear();
-        const usage = usageOf(json);
-        const finishReason = (json.choices?.[0]?.finish_reason as string | null) ?? undefined;
-        const frame = clientFrame(event.data, json, clientWantsUsage);
-        yield { frame, json, usage, content, finishReason };
+        if (!bytes) break;
       }
     } catch (error) {
       throw this.failure(error, deadline, undefined);
     } finally {
       deadline.clear();
-      if (!done) response.body.destroy();
+      if (!done) response.destroy();
     }
     if (!done) {
       throw upstreamError(`provider '${this.name}' ended its stream before [DONE]`, true);
@@ -242,7 +288,7 @@ export class OpenAIProvider implements Provider {
   private failure(
     error: unknown,
     deadline: FirstTokenDeadline | undefined,
-    clientSignal: AbortSignal | undefined,
+    clientSignal: Cancellation | undefined,
   ): unknown {
     if (error instanceof SalonError || clientSignal?.aborted) return error;
     if (deadline?.expired) {
@@ -277,8 +323,8 @@ export class OpenAIProvider implements Provider {
     );
   }
 
-  private async httpError(response: UpstreamResponse): Promise<SalonError> {
-    const text = await response.body.text().catch(() => '');
+  private async httpError(response: UpstreamAnswer): Promise<SalonError> {
+    const text = await response.text().catch(() => '');
     let message = text.slice(0, 500);
     try {
       message = (JSON.parse(text) as WireObject).error?.message ?? message;
@@ -287,7 +333,7 @@ export class OpenAIProvider implements Provider {
     }
     message = this.redact(message);
     const status = response.statusCode;
-    const retryAfter = parseRetryAfter(response.headers['retry-after']);
+    const retryAfter = parseRetryAfter(response.header('retry-after'));
     const retryable = status === 408 || status === 409 || status === 429 || status >= 500;
     if (!retryable) {
       return new SalonError('upstream_rejected', `provider '${this.name}': ${message}`, {
