@@ -2,6 +2,7 @@
 // answers. A target that fails before its first part is skipped for the next one, then for
 // the model's fallbacks; once a part has been delivered the stream is committed to it.
 import { isDeepStrictEqual } from 'node:util';
+import type { Cancellation } from '../lib/cancellation.js';
 import { modelNotFound, SalonError } from '../lib/errors.js';
 import {
   emptyConfig,
@@ -352,7 +353,7 @@ export class Gateway {
    */
   private async route<T>(
     model: string,
-    signal: AbortSignal | undefined,
+    signal: Cancellation | undefined,
     attempt: (provider: Provider, target: TargetConfig, outcome: AttemptOutcome) => Promise<T>,
   ): Promise<{ target: string; price?: PriceConfig; value: T }> {
     const route = this.routes.get(model);

@@ -1,5 +1,6 @@
 // The one interface every provider adapter implements. Provider wire formats stop at the
 // adapter: the gateway and the HTTP edge see only these typed parts.
+import type { Cancellation } from '../../lib/cancellation.js';
 import type {
   ContinuationScore,
   FinishReason as EngineFinishReason,
@@ -74,7 +75,8 @@ export type Endpoint = 'chat/completions' | 'completions' | 'embeddings';
 export interface WireRequest {
   endpoint: Endpoint;
   body: Record<string, unknown>;
-  signal?: AbortSignal;
+  /** Fires when the client goes away (an AbortSignal fits). */
+  signal?: Cancellation;
 }
 
 /** One event of a stream in OpenAI's wire format, ready for the client. */

@@ -13,6 +13,7 @@
 //    would hide a recovery until the cool-down ends, and one attempt per request is little.
 //    When every target is paused beyond `max_ms` instead, the plan answers 503 with the
 //    shortest Retry-After: the upstreams asked for it.
+import type { Cancellation } from '../../lib/cancellation.js';
 import { unavailable } from '../../lib/errors.js';
 import { backoffDelay, judgeFailure, type RetryPolicy } from './retry-policy.js';
 import type { TargetHealth, TargetLease } from './target-health.js';
@@ -56,8 +57,8 @@ export interface PlanContext {
   policy: RetryPolicy;
   random: () => number;
   /** Waits `ms`, rejecting when `signal` aborts. */
-  sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
-  signal?: AbortSignal;
+  sleep: (ms: number, signal?: Cancellation) => Promise<void>;
+  signal?: Cancellation;
 }
 
 /**
@@ -121,7 +122,7 @@ function attemptOf<T, G>(
   planned: PlannedTarget<T, G>,
   lease: TargetLease,
   number: number,
-  signal: AbortSignal | undefined,
+  signal: Cancellation | undefined,
   giveUp: () => void,
 ): Attempt<T, G> {
   // The client leaving ends the attempt even if the caller never reports it.

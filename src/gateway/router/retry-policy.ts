@@ -1,6 +1,7 @@
 // What the router does after a failed attempt: whether another target (or the same one later)
 // may help, whether the failure is the target's fault, and how long to wait.
 import type { RouterConfig } from '../../config/schema.js';
+import type { Cancellation } from '../../lib/cancellation.js';
 import { isSalonError } from '../../lib/errors.js';
 
 /** The retry settings of `router:`, in the units the router uses. */
@@ -62,7 +63,7 @@ const networkCodes = new Set([
  * errors and timeouts are retryable. Anything else is a bug somewhere: not retried, so it is
  * not hidden.
  */
-export function judgeFailure(error: unknown, signal?: AbortSignal): FailureVerdict {
+export function judgeFailure(error: unknown, signal?: Cancellation): FailureVerdict {
   if (signal?.aborted) return { retry: false, blameTarget: false };
   if (isSalonError(error)) {
     const blameTarget = error.status >= 500 || isRetryableStatus(error.status);

@@ -1,8 +1,8 @@
 // The gateway's router: keeps every target's health across requests and plans each request's
 // attempts over a model's targets and its fallbacks'. It never calls a provider: the gateway
 // tries each attempt and reports back, so the router works the same for every kind of call.
-import { setTimeout as delay } from 'node:timers/promises';
 import type { RouterConfig } from '../../config/schema.js';
+import type { Cancellation } from '../../lib/cancellation.js';
 import { planAttempts, type Attempt, type PlannedTarget } from './attempt-plan.js';
 import { retryPolicyFrom, type RetryPolicy } from './retry-policy.js';
 import { TargetHealth, type TargetHealthSnapshot } from './target-health.js';
@@ -29,7 +29,7 @@ export interface RouterOptions {
   /** In [0, 1); default `Math.random`. */
   random?: () => number;
   /** Waits `ms`, rejecting when `signal` aborts; default a timer. */
-  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  sleep?: (ms: number, signal?: Cancellation) => Promise<void>;
 }
 
 /** Every target's health as plain JSON, for the admin API. */
@@ -49,7 +49,7 @@ export class Router {
   private readonly policy: RetryPolicy;
   private readonly now: () => number;
   private readonly random: () => number;
-  private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
+  private readonly sleep: (ms: number, signal?: Cancellation) => Promise<void>;
 
   constructor(
     private readonly config: RouterConfig,
@@ -58,7 +58,7 @@ export class Router {
     this.policy = retryPolicyFrom(config);
     this.now = options.now ?? Date.now;
     this.random = options.random ?? Math.random;
-    this.sleep = options.sleep ?? ((ms, signal) => delay(ms, undefined, { signal }));
+    this.sleep = options.sleep ?? sleep;
   }
 
   /**
@@ -69,7 +69,7 @@ export class Router {
    */
   attempts<T extends RoutedTarget, G extends TargetGroup<T>>(
     groups: readonly G[],
-    signal?: AbortSignal,
+    signal?: Cancellation,
   ): AsyncGenerator<Attempt<T, G>, void, undefined> {
     const planned: Array<PlannedTarget<T, G>> = groups.flatMap((group) => {
       const candidates = group.targets.map((target) => ({
@@ -121,4 +121,20 @@ export class Router {
         .sort((a, b) => a.target.localeCompare(b.target)),
     };
   }
+}
+
+/** Waits `ms`; rejects with the cancellation's reason when it fires first. */
+function sleep(ms: number, signal?: Cancellation): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal!.reason);
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort);
+  });
 }

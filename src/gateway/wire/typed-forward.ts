@@ -1,6 +1,7 @@
 // Serves a request in OpenAI's wire format on a provider that speaks only typed parts (the
 // embedded engine): the body is validated strictly (the engine must understand every option
 // it is given), the parts are encoded back into OpenAI's chunks and completions.
+import { toAbortSignal } from '../../lib/cancellation.js';
 import { badRequest } from '../../lib/errors.js';
 import { newId } from '../../lib/ids.js';
 import type {
@@ -33,7 +34,8 @@ export async function forwardTyped(
   /** The model name the client asked for, shown in the response. */
   modelName: string,
 ): Promise<WireResponse> {
-  const { endpoint, body, signal } = request;
+  const { endpoint, body } = request;
+  const signal = toAbortSignal(request.signal);
   if (endpoint === 'embeddings') {
     throw badRequest(`The model '${modelName}' does not serve embeddings.`, 'model');
   }

@@ -13,6 +13,7 @@ import {
   type Endpoint,
   type Usage,
 } from '../../../gateway/types.js';
+import { Canceller } from '../../../lib/cancellation.js';
 import { isSalonError } from '../../../lib/errors.js';
 import type { ServerContext } from '../../context.js';
 import type { Metrics } from '../../metrics.js';
@@ -60,14 +61,17 @@ export function forwardRoute(
   });
 }
 
-/** An abort signal that fires when the client goes away before the response is complete. */
-function abortOnClose(request: FastifyRequest, reply: FastifyReply): AbortSignal {
-  const controller = new AbortController();
+/**
+ * A cancellation that fires when the client goes away before the response is complete. Not an
+ * AbortController: most requests are never cancelled, and an AbortSignal costs several µs each.
+ */
+function abortOnClose(request: FastifyRequest, reply: FastifyReply): Canceller {
+  const canceller = new Canceller();
   reply.raw.on('close', () => {
-    if (!reply.raw.writableFinished) controller.abort();
+    if (!reply.raw.writableFinished) canceller.abort();
   });
-  request.raw.on('aborted', () => controller.abort());
-  return controller.signal;
+  request.raw.on('aborted', () => canceller.abort());
+  return canceller;
 }
 
 async function streamChunks(
