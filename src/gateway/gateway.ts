@@ -33,7 +33,7 @@ import type {
 } from './providers/types.js';
 import type { Attempt } from './router/attempt-plan.js';
 import { Router, type RouterSnapshot } from './router/router.js';
-import { trackStream } from './router/track-stream.js';
+import { trackStarted } from './router/track-stream.js';
 import { forwardTyped } from './wire/typed-forward.js';
 
 /** A stream that has produced its first part, and the target that produced it. */
@@ -320,7 +320,7 @@ export class Gateway {
       }
       const iterator = response.chunks[Symbol.asyncIterator]();
       const first = await iterator.next();
-      const chunks = trackStream(resume(first, iterator), outcome, (chunk) => chunk.content);
+      const chunks = trackStarted(first, iterator, outcome, (chunk) => chunk.content);
       return { kind: 'stream' as const, chunks };
     });
     return { model, target: routed.target, price: routed.price, response: routed.value };
@@ -341,7 +341,7 @@ export class Gateway {
       if (!stream) throw unsupported(provider.name);
       const iterator = stream[Symbol.asyncIterator]();
       const first = await iterator.next();
-      return trackStream(resume(first, iterator), outcome, (part) => part.type === 'text-delta');
+      return trackStarted(first, iterator, outcome, (part) => part.type === 'text-delta');
     });
     return { model, target: routed.target, price: routed.price, parts: routed.value };
   }
@@ -454,17 +454,4 @@ function unsupported(provider: string): SalonError {
     type: 'invalid_request_error',
     isRetryable: true,
   });
-}
-
-/** The stream again, its first item included (it was read to commit to the target). */
-async function* resume<T>(first: IteratorResult<T>, iterator: AsyncIterator<T>): AsyncGenerator<T> {
-  try {
-    if (first.done) return;
-    yield first.value;
-    for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
-      yield next.value;
-    }
-  } finally {
-    await iterator.return?.();
-  }
 }

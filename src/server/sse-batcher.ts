@@ -27,14 +27,23 @@ export class SseBatcher {
   ) {}
 
   /**
-   * Queues a frame; resolves when the caller may queue the next (waits while the socket is
-   * full, and drops a client that reads nothing for `stallMs`: `response.destroyed` then).
+   * Queues a frame. While the socket is full, returns a promise instead, which resolves when
+   * the frame was queued and the caller may queue the next (it drops a client that reads
+   * nothing for `stallMs`: `response.destroyed` then). No promise otherwise, so that a stream
+   * pays for no await per frame.
    */
-  async push(frame: string): Promise<void> {
+  push(frame: string): Promise<void> | undefined {
     if (this.congested) {
-      await drainOrDrop(this.response, this.stallMs);
-      this.congested = false;
+      return drainOrDrop(this.response, this.stallMs).then(() => {
+        this.congested = false;
+        this.queue(frame);
+      });
     }
+    this.queue(frame);
+    return undefined;
+  }
+
+  private queue(frame: string): void {
     this.pending += frame;
     const sinceWrite = performance.now() - this.lastWriteAt;
     if (sinceWrite >= flushDelayMs || this.pending.length >= flushSize) this.flush();

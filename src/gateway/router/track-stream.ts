@@ -16,24 +16,42 @@ export type StreamOutcome = Pick<
  * Consume or `return()` the result: a stream nobody reads holds its slot until the request's
  * signal aborts.
  */
-export async function* trackStream<T>(
+export function trackStream<T>(
   stream: AsyncIterable<T>,
   attempt: StreamOutcome,
   isContent: (item: T) => boolean = () => true,
 ): AsyncGenerator<T, void, undefined> {
-  const iterator = stream[Symbol.asyncIterator]();
+  return trackStarted(undefined, stream[Symbol.asyncIterator](), attempt, isContent);
+}
+
+/**
+ * As `trackStream`, over a stream whose first result was already read (`first`, to commit to
+ * its target) from `iterator`: one generator rather than a second one to put it back.
+ */
+export async function* trackStarted<T>(
+  first: IteratorResult<T> | undefined,
+  iterator: AsyncIterator<T>,
+  attempt: StreamOutcome,
+  isContent: (item: T) => boolean = () => true,
+): AsyncGenerator<T, void, undefined> {
   let ended = false;
   let sawContent = false;
+  let pending = first;
   try {
     for (;;) {
       let next: IteratorResult<T>;
-      try {
-        next = await iterator.next();
-      } catch (error) {
-        // Only the upstream's own errors blame the target, not one thrown into this generator.
-        ended = true;
-        attempt.failed(error);
-        throw error;
+      if (pending) {
+        next = pending;
+        pending = undefined;
+      } else {
+        try {
+          next = await iterator.next();
+        } catch (error) {
+          // Only the upstream's own errors blame the target, not one thrown into this generator.
+          ended = true;
+          attempt.failed(error);
+          throw error;
+        }
       }
       if (next.done) {
         ended = true;

@@ -94,7 +94,8 @@ async function streamChunks(
       if (chunk.finishReason) finishReason = chunk.finishReason;
       // Waits while the socket is full: a slow reader is not buffered without end, and one that
       // stops reading is dropped after `stallMs` (which aborts the generation).
-      if (chunk.frame) await batch.push(chunk.frame);
+      const waiting = chunk.frame ? batch.push(chunk.frame) : undefined;
+      if (waiting) await waiting;
       if (response.destroyed) break;
     }
     if (!response.destroyed) batch.end(doneFrame);
