@@ -118,7 +118,8 @@ describe.runIf(redis).each(targets)('run leases on $dialect', (target) => {
     expect(takeoverMs).toBeLessThan(heartbeatSeconds * 1000 * 3 + 3_000);
     const interrupted = await row(doomed.messageId);
     expect(interrupted.error).toBe(abandonedRunMessage);
-    expect(interrupted.content).toBe(flushed);
+    // Kept: what was flushed, and what the run's log had beyond it (followers saw that much).
+    expect(interrupted.content.startsWith(flushed)).toBe(true);
     expect(interrupted.content.length).toBeGreaterThan(0);
     expect(story.startsWith(interrupted.content)).toBe(true);
     // B logs the take-over once its sweep is done, a moment after the row changed.
@@ -130,8 +131,7 @@ describe.runIf(redis).each(targets)('run leases on $dialect', (target) => {
     const events = await followed;
     expect(events.at(-1)).toMatchObject({ event: 'error', data: { message: abandonedRunMessage } });
     expect(events.map((event) => event.id)).toEqual(events.map((_, index) => index + 1));
-    expect(story.startsWith(joinedText(events))).toBe(true);
-    expect(joinedText(events).length).toBeGreaterThanOrEqual(interrupted.content.length);
+    expect(joinedText(events)).toBe(interrupted.content);
 
     // B's own reply was renewed throughout and runs to its end.
     const stillLive = await row(live.messageId);

@@ -6,7 +6,7 @@
 // event that ends its followers' streams. A live run is never touched, so start-up no longer
 // interrupts every streaming reply.
 import { sql, type Kysely } from 'kysely';
-import type { RunBus } from '../bus/bus.js';
+import type { RunBus, RunEvent } from '../bus/bus.js';
 import { toTimestamp, type Database } from '../store/database.js';
 import { errorEvent, textDeltaEvent } from './run-events.js';
 
@@ -93,6 +93,10 @@ export interface SweptRun {
  * `expiredBefore`, or which no replica ever claimed and were last written before it. Each reply is
  * taken by a conditional update, so when several replicas sweep at once exactly one wins it, and
  * that one appends the final `error` event, so followers on any replica end cleanly.
+ *
+ * The row and the run's log end with the same text: the dead replica wrote text to the log as it
+ * came but to the row only every flush, so the log may be ahead (followers saw text the row lacks:
+ * the row takes it), or the row a piece ahead (flushed, not yet appended: the log gets it).
  */
 export async function interruptAbandonedRuns(
   deps: { db: Kysely<Database>; bus: Pick<RunBus, 'append' | 'read' | 'end'> },
@@ -109,31 +113,50 @@ export async function interruptAbandonedRuns(
     .execute();
   const swept: SweptRun[] = [];
   for (const candidate of candidates) {
+    const log = candidate.run_id ? await bus.read(candidate.run_id, 0) : [];
+    const logged = loggedText(log);
+    const content = logged.startsWith(candidate.content) ? logged : candidate.content;
     const result = await db
       .updateTable('messages')
-      .set({ status: 'interrupted', error: abandonedRunMessage, updated_at: toTimestamp() })
+      .set({
+        status: 'interrupted',
+        error: abandonedRunMessage,
+        content,
+        updated_at: toTimestamp(),
+      })
       .where('id', '=', candidate.id)
       .where('status', '=', 'streaming')
       .where(expired)
       .executeTakeFirst();
     if (Number(result.numUpdatedRows) !== 1) continue; // another replica won it, or it went on
     swept.push({ messageId: candidate.id, runId: candidate.run_id, owner: candidate.run_owner });
-    if (candidate.run_id) await endFollowers(bus, candidate.run_id, candidate.content);
+    if (candidate.run_id) await endFollowers(bus, candidate.run_id, content, logged);
   }
   return swept;
 }
 
+/** The text of a run's logged `text-delta` events. */
+function loggedText(events: RunEvent[]): string {
+  return events
+    .filter((event) => event.type === 'text-delta')
+    .map((event) => String(event.data.text ?? ''))
+    .join('');
+}
+
 /**
- * Appends the abandoned run's last event. When the bus has no log of it (an in-process bus that
- * restarted), the text comes first, as a follower replaying a finished run from its row gets it.
+ * Appends what the log lacks of the row's text, then the abandoned run's last event. With no log
+ * at all (an in-process bus that restarted) that is the whole text, as a follower replaying a
+ * finished run from its row gets it.
  */
 async function endFollowers(
-  bus: Pick<RunBus, 'append' | 'read' | 'end'>,
+  bus: Pick<RunBus, 'append' | 'end'>,
   runId: string,
   content: string,
+  logged: string,
 ): Promise<void> {
-  const logged = (await bus.read(runId, 0)).length > 0;
-  if (!logged && content) await bus.append(runId, textDeltaEvent(content));
+  if (content.length > logged.length && content.startsWith(logged)) {
+    await bus.append(runId, textDeltaEvent(content.slice(logged.length)));
+  }
   await bus.append(runId, errorEvent(abandonedRunMessage));
   await bus.end(runId);
 }

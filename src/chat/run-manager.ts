@@ -6,7 +6,7 @@
 // over only the runs of a replica that died, and this one sweeps for theirs. A run
 // admitted by governance (quotas, model access) is settled with its usage once it has ended: one
 // usage ledger row per reply, and its tokens counted against the caller's budgets.
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { RunBus, Unsubscribe } from '../bus/bus.js';
 import type { Gateway } from '../gateway/gateway.js';
 import type { ChatMessage, FinishReason, Usage } from '../gateway/types.js';
@@ -74,11 +74,22 @@ type AbortReason = 'stop' | 'shutdown' | 'lost';
 
 const interruptedMessage = 'The server stopped before the reply was finished.';
 
+// How long a run retries storing its end while the database does not answer: longer than a
+// database restart or fail-over, and shorter than the text is worth keeping in memory for.
+const endRetryMs = 30_000;
+
 /** Starts runs and keeps track of the ones this process is generating. */
 export class RunManager {
   private readonly active = new Map<
     string,
-    { runId: string; messageId: string; controller: AbortController; done: Promise<void> }
+    {
+      runId: string;
+      messageId: string;
+      controller: AbortController;
+      done: Promise<void>;
+      /** Generation is over and the end is being stored. */
+      ending?: boolean;
+    }
   >();
   private readonly afterRuns = new Set<Promise<void>>();
   private readonly closing = new AbortController();
@@ -88,6 +99,10 @@ export class RunManager {
   private readonly heartbeatMs: number;
   private readonly leaseTimer: NodeJS.Timeout;
   private leaseTick?: Promise<void>;
+  /** A lease tick failed (the database did not answer); cleared once it answers again. */
+  private databaseLost = false;
+  /** No sweep before this time (ms since the epoch): set when the database comes back. */
+  private sweepNotBefore = 0;
 
   constructor(private readonly options: RunManagerOptions) {
     this.leases = new RunLeases(options.db, options.replicaId ?? newReplicaId());
@@ -113,9 +128,19 @@ export class RunManager {
     try {
       for (const messageId of await this.leases.renew(now)) {
         const run = [...this.active.values()].find((entry) => entry.messageId === messageId);
+        // Its end was stored while the renewal ran: the row is no longer streaming, not lost.
+        if (run?.ending) continue;
         this.log(`run ${run?.runId ?? messageId}: another replica took it over; stopping`);
         run?.controller.abort('lost' satisfies AbortReason);
       }
+      if (this.databaseLost) {
+        // The renewal may have touched no row: make sure the database answers.
+        await sql`select 1`.execute(this.options.db);
+        this.databaseLost = false;
+        this.sweepNotBefore = Date.now() + this.heartbeatMs * expiryIntervals;
+        this.log('the database answers again; sweeping for abandoned replies resumes shortly');
+      }
+      if (Date.now() < this.sweepNotBefore) return;
       const expiredBefore = new Date(now.getTime() - this.heartbeatMs * expiryIntervals);
       const swept = await interruptAbandonedRuns(this.options, expiredBefore);
       if (swept.length) {
@@ -125,6 +150,9 @@ export class RunManager {
         );
       }
     } catch (error) {
+      // Once the database is back every lease looks expired, the other replicas' live ones too:
+      // sweep again only after they have had as long to renew as a lease lasts.
+      this.databaseLost = true;
       this.log('renewing run leases failed', error);
     }
   }
@@ -238,13 +266,14 @@ export class RunManager {
       : undefined;
     const { state, event } = this.ending(reason, failure, finishReason, usage);
     if (state.status === 'error') this.log(`run ${run.runId}: the model failed`, failure);
-    this.leases.release(run.messageId);
     // The row first: a client that sees the last event and reloads finds the final state. A row
     // no longer streaming was ended by the replica that took the run over, with its last event.
-    const stored = await writer.finish(state).catch((error: unknown) => {
-      this.log(`run ${run.runId}: could not save its end`, error);
-      return true;
-    });
+    // The lease is renewed until the end is stored, so that a run waiting for the database to
+    // come back is not taken for abandoned.
+    const active = this.active.get(run.runId);
+    if (active) active.ending = true;
+    const stored = await this.storeEnd(run.runId, writer, state);
+    this.leases.release(run.messageId);
     if (run.admission) {
       const outcome = meter.outcome(state.status, failure, usage);
       this.options.governance?.settle(run.admission, outcome);
@@ -260,6 +289,28 @@ export class RunManager {
       .catch((error: unknown) => this.log(`run ${run.runId}: after the run`, error))
       .finally(() => this.afterRuns.delete(afterRun));
     this.afterRuns.add(afterRun);
+  }
+
+  /**
+   * Writes the run's final state, retrying for up to `endRetryMs` while the database does not
+   * answer (a restart, a fail-over): the text is complete in memory, and giving up would leave
+   * the row to the sweep, which ends it `interrupted` although it finished. True when the end is
+   * stored, or given up on (the followers then still get the last event).
+   */
+  private async storeEnd(runId: string, writer: MessageWriter, state: FinalState) {
+    const deadline = performance.now() + endRetryMs;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await writer.finish(state);
+      } catch (error) {
+        if (performance.now() >= deadline) {
+          this.log(`run ${runId}: could not save its end; a sweep will end its row`, error);
+          return true;
+        }
+        if (attempt === 0) this.log(`run ${runId}: could not save its end yet; retrying`, error);
+        await new Promise((resolve) => setTimeout(resolve, Math.min(100 * 2 ** attempt, 1_000)));
+      }
+    }
   }
 
   private ending(
