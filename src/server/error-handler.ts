@@ -2,8 +2,16 @@
 // code, Fastify's own 4xx (bad JSON, body too large) get OpenAI's shape too, and 5xx
 // details are logged, never sent.
 import type { FastifyError, FastifyInstance } from 'fastify';
-import { isSalonError, payloadTooLarge } from '../lib/errors.js';
+import { isSalonError, payloadTooLarge, unavailable } from '../lib/errors.js';
+import { isStorageUnavailable } from '../store/storage-unavailable.js';
 import { wireError } from '../gateway/types.js';
+
+const storageUnavailable = () =>
+  unavailable(
+    'The database is unavailable right now. Try again in a moment.',
+    1,
+    'storage_unavailable',
+  );
 
 /** Installs the error and not-found handlers. */
 export function installErrorHandler(app: FastifyInstance, bodyLimit: number): void {
@@ -28,6 +36,12 @@ export function installErrorHandler(app: FastifyInstance, bodyLimit: number): vo
       );
     }
     request.log.error({ err: error }, 'request failed');
+    // The database went away mid-request (a restart, a fail-over): the client may simply retry.
+    if (isStorageUnavailable(error)) {
+      const retryLater = storageUnavailable();
+      reply.header('retry-after', String(retryLater.retryAfter));
+      return reply.code(retryLater.status).send(wireError(retryLater));
+    }
     return reply.code(500).send(
       wireError({
         message: 'Internal server error.',

@@ -1,4 +1,5 @@
 import { PostgresDialect, sql } from 'kysely';
+import { markingLostConnections } from './storage-unavailable.js';
 import type { StoreDialect } from './store-dialect.js';
 
 /** PostgreSQL through a `pg` pool; the URL may carry `?options=-c search_path=…`. */
@@ -11,9 +12,14 @@ export async function createPostgresDialect(options: {
   // An idle client losing its connection emits 'error' on the pool; unhandled, it kills the
   // process. The pool replaces the client on next use, so logging is enough.
   pool.on('error', (error) => console.error(`salon: idle PostgreSQL connection: ${error.message}`));
+  // A connection checked out of the pool has no listener of the pool's: one lost while held
+  // between two statements (a transaction; a server restart cuts every session) would kill the
+  // process the same way. Its next statement fails with the error instead, and the pool drops
+  // the connection when it comes back.
+  pool.on('connect', (client) => client.on('error', () => undefined));
   return {
     name: 'postgres',
-    dialect: new PostgresDialect({ pool }),
+    dialect: new PostgresDialect({ pool: markingLostConnections(pool) }),
     // Kysely looks its migration table up across every schema, so without naming ours it would
     // find another schema's copy (a second Salon, a test schema) and skip creating its own.
     async migrationTableSchema(db) {
