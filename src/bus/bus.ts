@@ -34,6 +34,9 @@ export interface RunBus {
   close(): Promise<void>;
 }
 
+/** The code of the error a bus call fails with when its backend did not answer in time. */
+export const busUnavailableCode = 'bus_unavailable';
+
 /** Options every backend takes. */
 export interface RunBusOptions {
   /** How long a finished run's log stays readable (resuming clients replay from it). */

@@ -5,8 +5,10 @@
 // commands, one subscriber. Cancels are a flag key (for late listeners) and one channel every
 // replica listens to. Standalone Redis: a run's keys share a hash tag, but channels are global.
 import { Redis } from 'ioredis';
+import { unavailable } from '../lib/errors.js';
 import { randomToken } from '../lib/ids.js';
 import {
+  busUnavailableCode,
   defaultGraceMs,
   type NewRunEvent,
   type RunBus,
@@ -35,6 +37,8 @@ export interface RedisBusOptions extends RunBusOptions {
   log?: (message: string) => void;
 }
 
+const defaultCommandTimeoutMs = 10_000;
+
 const append = new LuaScript(appendScript);
 const cancel = new LuaScript(cancelScript);
 const end = new LuaScript(endScript);
@@ -47,6 +51,7 @@ export class RedisBus implements RunBus {
   readonly #graceMs: number;
   readonly #orphanTtlMs: number;
   readonly #log: (message: string) => void;
+  readonly #commandTimeoutMs: number;
   /** This bus's own append tokens: `<random>:<n>`. */
   readonly #tokenPrefix = randomToken(12);
   #appends = 0;
@@ -63,12 +68,13 @@ export class RedisBus implements RunBus {
     this.#graceMs = Math.max(1, Math.ceil(options.graceMs ?? defaultGraceMs));
     this.#orphanTtlMs = Math.max(this.#graceMs, options.orphanTtlMs ?? 24 * 3_600_000);
     this.#log = options.log ?? (() => undefined);
+    this.#commandTimeoutMs = options.commandTimeoutMs ?? defaultCommandTimeoutMs;
   }
 
   /** Connects to `url`; rejects with a message naming the (redacted) URL when Redis is unreachable. */
   static async connect(url: string, options: RedisBusOptions = {}): Promise<RedisBus> {
     const log = options.log ?? (() => undefined);
-    const commandTimeout = options.commandTimeoutMs ?? 10_000;
+    const commandTimeout = options.commandTimeoutMs ?? defaultCommandTimeoutMs;
     const commands = connection(url, 'commands', log, { commandTimeout });
     // Resubscribing is ours to do (see #resume): ioredis would only announce `ready` before it.
     const subscriber = connection(url, 'subscriber', log, {
@@ -92,11 +98,13 @@ export class RedisBus implements RunBus {
     const keys = this.#keys(runId);
     const token = `${this.#tokenPrefix}:${++this.#appends}`;
     const data = JSON.stringify(event.data);
-    const seq = await append.run(
-      this.#commands,
-      [keys.log, keys.meta],
-      [event.type, data, token, keys.events, this.#orphanTtlMs],
-    );
+    const seq = await append
+      .run(
+        this.#commands,
+        [keys.log, keys.meta],
+        [event.type, data, token, keys.events, this.#orphanTtlMs],
+      )
+      .catch((error: unknown) => this.#unanswered(error));
     return Number(seq);
   }
 
@@ -166,7 +174,7 @@ export class RedisBus implements RunBus {
       if (await this.#commands.exists(this.#keys(runId).cancel)) this.#cancelled(runId);
     } catch (error) {
       stop();
-      throw error;
+      this.#unanswered(error);
     }
     return stop;
   }
@@ -185,6 +193,21 @@ export class RedisBus implements RunBus {
         redis.quit().catch(() => redis.disconnect()),
       ),
     );
+  }
+
+  /**
+   * Rethrows a command that waited past commandTimeoutMs as a SalonError saying so (ioredis says
+   * only "Command timed out"), so that a run cut off by it tells its reader why; others as they are.
+   */
+  #unanswered(error: unknown): never {
+    if (error instanceof Error && error.message === 'Command timed out') {
+      throw unavailable(
+        `Redis did not answer within ${this.#commandTimeoutMs / 1000} s.`,
+        1,
+        busUnavailableCode,
+      );
+    }
+    throw error;
   }
 
   #keys(runId: string): RunKeys {

@@ -1,3 +1,4 @@
+import { busUnavailableCode } from '../bus/bus.js';
 import { isSalonError } from '../lib/errors.js';
 
 /**
@@ -7,6 +8,9 @@ import { isSalonError } from '../lib/errors.js';
  */
 export function describeRunFailure(error: unknown): string {
   if (isSalonError(error) && error.status < 500) return error.message;
+  if (isSalonError(error) && error.code === busUnavailableCode) {
+    return 'The reply was cut off: the server could not pass it on in time. The text so far is kept; try again in a moment.';
+  }
   if (isSalonError(error) && error.isRetryable) {
     return 'The model is busy or unreachable right now. Try again in a moment.';
   }
