@@ -3,23 +3,13 @@
 // completes, the client following the reply is told to reconnect, the process exits with 0 within
 // SALON_SHUTDOWN_TIMEOUT even though another client hangs mid-request, and nothing is lost: the reply is `interrupted` with at least the text
 // its follower saw, and the usage ledger holds both requests.
-import { mkdtemp, rm } from 'node:fs/promises';
 import net from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { openDatabase } from '../src/store/create-database.js';
 import { startFakeOpenAI, type FakeBehaviour } from './helpers/fake-openai.js';
 import { fetchRunEvents, joinedText, type ClientEvent } from './helpers/run-events.js';
-import { runSalon, startSalon, type SalonServer } from './helpers/salon-process.js';
-import {
-  ownerEnv,
-  signInOwner,
-  startRun,
-  storyOf,
-  writeSalonYaml,
-} from './helpers/salon-session.js';
-import { storeTargets, type TestDatabase } from './helpers/stores.js';
+import { openReplicaSet, type ReplicaSet } from './helpers/replicas.js';
+import { signInOwner, startRun, storyOf, writeSalonYaml } from './helpers/salon-session.js';
+import { storeTargets } from './helpers/stores.js';
 
 const targets = await storeTargets('graceful shutdown');
 const timeoutSeconds = 6;
@@ -33,12 +23,6 @@ describe.each(targets)('graceful shutdown on $dialect', (target) => {
   });
 
   it('drains, finishes short requests, hands the reply over and exits 0 in time', async () => {
-    const database: TestDatabase = await target.createDatabase();
-    cleanups.push(() => database.drop());
-    const dataDir = database.options.databaseUrl
-      ? await mkdtemp(path.join(os.tmpdir(), 'salon-shutdown-'))
-      : database.options.dataDir;
-    cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
     // Streamed chat replies are the long story; a plain /v1 request answers after 1.5 s.
     const respond = (body: Record<string, unknown>): FakeBehaviour =>
       body.stream
@@ -50,16 +34,15 @@ describe.each(targets)('graceful shutdown on $dialect', (target) => {
       () => chat.close(),
       () => titles.close(),
     );
-    const config = writeSalonYaml(dataDir, chat, titles);
-    const env = {
-      ...ownerEnv,
-      SALON_SHUTDOWN_TIMEOUT: String(timeoutSeconds),
-      ...(database.options.databaseUrl && { DATABASE_URL: database.options.databaseUrl }),
-    };
-    const key = runSalon(['keys', 'create', '--name', 'ci', '--data-dir', dataDir], env);
+    const set: ReplicaSet = await openReplicaSet({
+      database: await target.createDatabase(),
+      env: { SALON_SHUTDOWN_TIMEOUT: String(timeoutSeconds) },
+      writeConfig: (dataDir) => writeSalonYaml(dataDir, chat, titles),
+    });
+    cleanups.push(() => set.dispose());
+    const key = set.cli(['keys', 'create', '--name', 'ci']);
     expect(key.status, key.stderr).toBe(0);
-    const server: SalonServer = await startSalon(['--data-dir', dataDir, '--config', config], env);
-    cleanups.push(() => server.stop('SIGKILL'));
+    const server = await set.start();
 
     const session = await signInOwner(server.url);
     const run = await startRun(session);
@@ -132,39 +115,35 @@ describe.each(targets)('graceful shutdown on $dialect', (target) => {
     });
     const text = joinedText(events);
 
-    const store = await openDatabase(database.options);
-    try {
-      const reply = await store.db
-        .selectFrom('messages')
-        .select(['status', 'content'])
-        .where('id', '=', run.messageId)
-        .executeTakeFirstOrThrow();
-      expect(reply.status).toBe('interrupted');
-      // Everything the follower saw is in the row, and more may have come before the cut.
-      expect(reply.content.startsWith(text)).toBe(true);
-      expect(story.startsWith(reply.content)).toBe(true);
-      expect(reply.content.length).toBeLessThan(story.length);
-      const user = await store.db
-        .selectFrom('messages')
-        .select('content')
-        .where('conversation_id', '=', run.conversationId)
-        .where('role', '=', 'user')
-        .executeTakeFirstOrThrow();
-      expect(user.content).toBe('Tell me a long story');
-      // The ledger was flushed before exit: the /v1 request and the interrupted reply.
-      const ledger = await store.db
-        .selectFrom('usage_events')
-        .select(['status', 'error_code'])
-        .where('model', '=', 'chat')
-        .execute();
-      expect(ledger).toEqual(
-        expect.arrayContaining([
-          { status: 200, error_code: null },
-          { status: 200, error_code: 'interrupted' },
-        ]),
-      );
-    } finally {
-      await store.close();
-    }
+    const store = await set.store();
+    const reply = await store.db
+      .selectFrom('messages')
+      .select(['status', 'content'])
+      .where('id', '=', run.messageId)
+      .executeTakeFirstOrThrow();
+    expect(reply.status).toBe('interrupted');
+    // Everything the follower saw is in the row, and more may have come before the cut.
+    expect(reply.content.startsWith(text)).toBe(true);
+    expect(story.startsWith(reply.content)).toBe(true);
+    expect(reply.content.length).toBeLessThan(story.length);
+    const user = await store.db
+      .selectFrom('messages')
+      .select('content')
+      .where('conversation_id', '=', run.conversationId)
+      .where('role', '=', 'user')
+      .executeTakeFirstOrThrow();
+    expect(user.content).toBe('Tell me a long story');
+    // The ledger was flushed before exit: the /v1 request and the interrupted reply.
+    const ledger = await store.db
+      .selectFrom('usage_events')
+      .select(['status', 'error_code'])
+      .where('model', '=', 'chat')
+      .execute();
+    expect(ledger).toEqual(
+      expect.arrayContaining([
+        { status: 200, error_code: null },
+        { status: 200, error_code: 'interrupted' },
+      ]),
+    );
   }, 120_000);
 });

@@ -4,27 +4,23 @@
 // client following it on B gets a final event; B's own reply, streaming all along, is never
 // touched and completes. And in process: a replica that was taken over while it still ran (its
 // renewals stalled) stops that run and writes nothing over the take-over.
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { abandonedRunMessage, interruptAbandonedRuns } from '../src/chat/run-leases.js';
-import { openDatabase, type Store } from '../src/store/create-database.js';
+import type { Store } from '../src/store/create-database.js';
 import { openChatTestApp, startConversation } from './helpers/chat-app.js';
 import { startFakeOpenAI, type FakeUpstream } from './helpers/fake-openai.js';
 import { hasRedis, redisTestUrl } from './helpers/redis.js';
 import { fetchRunEvents, injectRunEvents, joinedText } from './helpers/run-events.js';
-import { startSalon, type SalonServer } from './helpers/salon-process.js';
+import { openReplicaSet, type ReplicaSet } from './helpers/replicas.js';
 import {
   onReplica,
-  ownerEnv,
   signInOwner,
   startRun,
   storyOf,
   writeSalonYaml,
 } from './helpers/salon-session.js';
 import { signIn } from './helpers/sign-in.js';
-import { storeTargets, type TestDatabase } from './helpers/stores.js';
+import { storeTargets } from './helpers/stores.js';
 
 const targets = await storeTargets('run leases across replicas');
 const redis = await hasRedis('run leases across replicas');
@@ -38,12 +34,6 @@ describe.runIf(redis).each(targets)('run leases on $dialect', (target) => {
   });
 
   it('takes over a killed replica’s reply within seconds and never touches a live one', async () => {
-    const database: TestDatabase = await target.createDatabase();
-    cleanups.push(() => database.drop());
-    const dataDir = database.options.databaseUrl
-      ? await mkdtemp(path.join(os.tmpdir(), 'salon-leases-'))
-      : database.options.dataDir;
-    cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
     const chat: FakeUpstream = await startFakeOpenAI([
       { kind: 'reply', text: story, chunks: 80, chunkDelayMs: 100 },
     ]);
@@ -52,35 +42,24 @@ describe.runIf(redis).each(targets)('run leases on $dialect', (target) => {
       () => chat.close(),
       () => titles.close(),
     );
-    const config = writeSalonYaml(dataDir, chat, titles);
-    const env = {
-      ...ownerEnv,
-      REDIS_URL: redisTestUrl,
-      SALON_RUN_HEARTBEAT: String(heartbeatSeconds),
-      ...(database.options.databaseUrl && { DATABASE_URL: database.options.databaseUrl }),
-    };
-    const start = async () => {
-      const server: SalonServer = await startSalon(
-        ['--data-dir', dataDir, '--config', config],
-        env,
-      );
-      cleanups.push(() => server.stop('SIGKILL'));
-      return server;
-    };
-    const a = await start();
-    const b = await start();
-    const replicaOf = async (server: SalonServer) => {
-      const ready = (await (await fetch(`${server.url}/readyz`)).json()) as { replica: string };
-      expect(server.stderr()).toContain(`as ${ready.replica}`);
-      return ready.replica;
-    };
-    const [replicaA, replicaB] = [await replicaOf(a), await replicaOf(b)];
-    expect(replicaA).toMatch(/^replica_/);
+    const set: ReplicaSet = await openReplicaSet({
+      database: await target.createDatabase(),
+      redisUrl: redisTestUrl,
+      env: { SALON_RUN_HEARTBEAT: String(heartbeatSeconds) },
+      writeConfig: (dataDir) => writeSalonYaml(dataDir, chat, titles),
+    });
+    cleanups.push(() => set.dispose());
+    const a = await set.start();
+    const b = await set.start();
+    for (const replica of [a, b]) {
+      expect(replica.replicaId).toMatch(/^replica_/);
+      expect(replica.stderr()).toContain(`as ${replica.replicaId}`);
+    }
+    const [replicaA, replicaB] = [a.replicaId, b.replicaId];
     expect(replicaB).not.toBe(replicaA);
 
     // The test reads rows directly; on SQLite its connection waits its turn like a third process.
-    const store: Store = await openDatabase(database.options);
-    cleanups.push(() => store.close());
+    const store: Store = await set.store();
     const row = (messageId: string) =>
       store.db
         .selectFrom('messages')

@@ -244,13 +244,17 @@ function closed(response: http.ServerResponse): Promise<void> {
 
 /** Waits `ms`; false (at once) when the connection closed meanwhile, so nothing is written to it. */
 async function wait(ms: number, response: http.ServerResponse): Promise<boolean> {
-  if (ms > 0) {
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([
-      new Promise((resolve) => (timer = setTimeout(resolve, ms))),
-      closed(response),
-    ]);
-    clearTimeout(timer);
+  if (ms > 0 && !response.destroyed) {
+    // The close listener goes when the wait ends: a long slow stream would pile them up.
+    await new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        response.off('close', done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      response.once('close', done);
+    });
   }
   return !response.destroyed && !response.socket?.destroyed;
 }

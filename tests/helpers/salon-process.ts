@@ -42,9 +42,10 @@ export async function startSalon(
   });
   let stderr = '';
   const url = await new Promise<string>((resolve, reject) => {
+    // Generous: on a loaded shared machine loading the modules alone has taken over 30 s.
     const timer = setTimeout(
-      () => reject(new Error(`salon serve did not start:\n${stderr}`)),
-      30_000,
+      () => reject(new Error(`salon serve did not start within 90 s:\n${stderr}`)),
+      90_000,
     );
     child.stderr!.on('data', (chunk: Buffer) => {
       stderr += chunk;

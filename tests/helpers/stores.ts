@@ -25,7 +25,11 @@ export interface StoreTarget {
   createDatabase(): Promise<TestDatabase>;
 }
 
-function testDatabase(options: OpenDatabaseOptions, drop: () => Promise<void>): TestDatabase {
+/** A TestDatabase at `options`, removed by `drop`. */
+export function testDatabase(
+  options: OpenDatabaseOptions,
+  drop: () => Promise<void>,
+): TestDatabase {
   return { options, open: () => openDatabase(options), drop };
 }
 
