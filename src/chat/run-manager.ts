@@ -16,6 +16,7 @@ import { isSalonError, unavailable } from '../lib/errors.js';
 import type { Database } from '../store/database.js';
 import { defaultFlushIntervalMs, MessageWriter, type FinalState } from './message-writer.js';
 import { randomToken } from '../lib/ids.js';
+import { retryWhileDatabaseAway } from './retry-while-database-away.js';
 import { describeRunFailure } from './run-failure.js';
 import {
   defaultRunHeartbeatMs,
@@ -73,10 +74,6 @@ export function newReplicaId(): string {
 type AbortReason = 'stop' | 'shutdown' | 'lost';
 
 const interruptedMessage = 'The server stopped before the reply was finished.';
-
-// How long a run retries storing its end while the database does not answer: longer than a
-// database restart or fail-over, and shorter than the text is worth keeping in memory for.
-const endRetryMs = 30_000;
 
 /** Starts runs and keeps track of the ones this process is generating. */
 export class RunManager {
@@ -240,7 +237,11 @@ export class RunManager {
     let failure: unknown;
     const meter = new RunMeter();
     try {
-      if (!(await this.leases.claim(run.messageId))) controller.abort('lost');
+      const claimed = await retryWhileDatabaseAway(() => this.leases.claim(run.messageId), {
+        signal: controller.signal,
+        onRetry: (error) => this.log(`run ${run.runId}: the database is away; waiting`, error),
+      });
+      if (!claimed) controller.abort('lost');
       stopListening = await bus.onCancel(run.runId, () => controller.abort('stop'));
       const started = await gateway.chat(run.model, {
         messages: run.messages,
@@ -292,24 +293,19 @@ export class RunManager {
   }
 
   /**
-   * Writes the run's final state, retrying for up to `endRetryMs` while the database does not
-   * answer (a restart, a fail-over): the text is complete in memory, and giving up would leave
-   * the row to the sweep, which ends it `interrupted` although it finished. True when the end is
-   * stored, or given up on (the followers then still get the last event).
+   * Writes the run's final state, retrying while the database does not answer (a restart, a
+   * fail-over): the text is complete in memory, and giving up would leave the row to the sweep,
+   * which ends it `interrupted` although it finished. True when the end is stored, or given up on
+   * (the followers then still get the last event).
    */
   private async storeEnd(runId: string, writer: MessageWriter, state: FinalState) {
-    const deadline = performance.now() + endRetryMs;
-    for (let attempt = 0; ; attempt++) {
-      try {
-        return await writer.finish(state);
-      } catch (error) {
-        if (performance.now() >= deadline) {
-          this.log(`run ${runId}: could not save its end; a sweep will end its row`, error);
-          return true;
-        }
-        if (attempt === 0) this.log(`run ${runId}: could not save its end yet; retrying`, error);
-        await new Promise((resolve) => setTimeout(resolve, Math.min(100 * 2 ** attempt, 1_000)));
-      }
+    try {
+      return await retryWhileDatabaseAway(() => writer.finish(state), {
+        onRetry: (error) => this.log(`run ${runId}: could not save its end yet; retrying`, error),
+      });
+    } catch (error) {
+      this.log(`run ${runId}: could not save its end; a sweep will end its row`, error);
+      return true;
     }
   }
 
