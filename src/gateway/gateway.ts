@@ -169,6 +169,16 @@ export class Gateway {
     return summary;
   }
 
+  /** The route clients reach under `name`, if any. */
+  modelRoute(name: string): ModelRoute | undefined {
+    return this.routes.get(name);
+  }
+
+  /** A served provider's config (secrets included: callers must redact). */
+  providerConfig(name: string): ProviderConfig | undefined {
+    return this.configs.get(name);
+  }
+
   /** The model names clients can use, aliases first. */
   listModels(): ModelRoute[] {
     return [...this.routes.values()].sort((a, b) => Number(!a.aliasOf) - Number(!b.aliasOf));

@@ -197,7 +197,8 @@ export class Governance {
       };
       const cost = costUsd(outcome.price, tokens);
       this.#record(admission, { ...outcome, ...tokens, costUsd: cost });
-      if (!admission.decision) return;
+      // Nothing to count for a caller no limit applies to: no promise chain per request.
+      if (!admission.decision?.scopes.length) return;
       const counting = this.#limiter
         .settle(admission.decision, {
           tokens: tokens.promptTokens + tokens.completionTokens,

@@ -36,7 +36,8 @@ export async function buildApp(
   installErrorHandler(app, context.settings.bodyLimit);
   installJsonBodyParser(app);
   if (options.onRoute) app.addHook('onRoute', options.onRoute);
-  app.addHook('onRequest', async (request, reply) => {
+  // A callback hook, not an async one: Fastify runs it without a promise per request.
+  app.addHook('onRequest', (request, reply, done) => {
     const startedAt = performance.now();
     reply.raw.once('close', () => {
       const route = request.routeOptions.url ?? 'unmatched';
@@ -44,6 +45,7 @@ export async function buildApp(
       context.metrics.requests.inc({ ...labels, status: String(reply.raw.statusCode) });
       context.metrics.requestDuration.observe(labels, (performance.now() - startedAt) / 1000);
     });
+    done();
   });
   healthRoutes(app, context);
   await app.register(async (scope) => v1Routes(scope, context));

@@ -47,12 +47,13 @@ export function requestLimits(limits: LimitsConfig): RequestLimits {
  * is the embedded engine with a smaller `context_size` (it could never produce more).
  */
 export function maxTokensFor(gateway: Gateway, model: string, configured: number): number {
-  const route = gateway.listModels().find((candidate) => candidate.name === model);
+  // Looked up by name, not through listModels() and listProviders(), which build and sort
+  // arrays of every model and provider: this runs on every /v1 request.
+  const route = gateway.modelRoute(model);
   if (!route) return configured;
-  const providers = new Map(gateway.listProviders().map((entry) => [entry.name, entry.config]));
   let largestContext = 0;
   for (const target of route.targets) {
-    const config = providers.get(target.provider);
+    const config = gateway.providerConfig(target.provider);
     if (config?.type !== 'llama' || config.context_size === undefined) return configured;
     largestContext = Math.max(largestContext, config.context_size);
   }
