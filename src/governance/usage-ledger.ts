@@ -1,10 +1,12 @@
 // The usage ledger: one row per gateway request, written off the request path. `record` only
-// queues the row; a timer writes the queue in one multi-row insert every `flushIntervalMs` (or at
-// once when `maxBatchRows` are waiting). A failed write keeps its rows and is retried with
-// backoff; only a queue past `maxPendingRows` (a database down for long) drops rows, and says so.
+// queues the row; a timer writes the queue in one transaction every `flushIntervalMs` (or at once
+// when `maxBatchRows` are waiting), as a few multi-row inserts of fixed sizes
+// (usage-events-insert.ts). A failed write keeps its rows and is retried with backoff; only a
+// queue past `maxPendingRows` (a database down for long) drops rows, and says so.
 import type { Kysely } from 'kysely';
 import { newId } from '../lib/ids.js';
 import { toTimestamp, type Database, type UsageEventsTable } from '../store/database.js';
+import { UsageEventsInsert } from './usage-events-insert.js';
 import { addToUsageDaily } from './usage-rollup.js';
 
 /** One request's usage, as the caller knows it. */
@@ -62,6 +64,7 @@ export class UsageLedger {
   #writing?: Promise<void>;
   #failures = 0;
   #closed = false;
+  readonly #insertEvents = new UsageEventsInsert();
 
   constructor(db: Kysely<Database>, options: UsageLedgerOptions = {}) {
     this.#db = db;
@@ -137,7 +140,7 @@ export class UsageLedger {
   // One transaction: the daily rollup analytics read moves with the ledger, or neither does.
   async #insert(rows: UsageRow[]): Promise<void> {
     await this.#db.transaction().execute(async (trx) => {
-      await trx.insertInto('usage_events').values(rows).execute();
+      await this.#insertEvents.run(trx, rows);
       await addToUsageDaily(trx, rows);
     });
   }

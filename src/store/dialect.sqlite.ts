@@ -10,6 +10,7 @@ import {
   type Driver,
   type SqliteDialectConfig,
 } from 'kysely';
+import { CachedStatements } from './sqlite-statements.js';
 import type { StoreDialect } from './store-dialect.js';
 
 // How long a statement waits for another process's write lock (a running server while
@@ -91,7 +92,7 @@ export async function createSqliteDialect(options: { dataDir: string }): Promise
   }
   return {
     name: 'sqlite',
-    dialect: new ImmediateSqliteDialect({ database }),
+    dialect: new ImmediateSqliteDialect({ database: new CachedStatements(database) }),
     migrationTableSchema: async () => undefined,
     exclusive: exclusiveFor(file),
   };
