@@ -165,10 +165,18 @@ describe.each(targets)('chat API on $dialect', (target) => {
       }),
     );
     expect(patched.selectedLeafId).toBe(second.assistantMessage.id);
-    const foreign = await call(ada, 'PATCH', `/api/conversations/${conversation.id}`, {
-      selectedLeafId: first.userMessage.id.replace(/.$/, 'x'),
+    reply('Hi.');
+    const elsewhere = await post(ada, (await newConversation(ada)).id, {
+      content: 'Hello',
+      parentId: null,
     });
-    expect(foreign.statusCode).toBe(400);
+    await follow(ada, elsewhere.runId);
+    for (const selectedLeafId of [elsewhere.assistantMessage.id, `${first.userMessage.id}0`]) {
+      const foreign = await call(ada, 'PATCH', `/api/conversations/${conversation.id}`, {
+        selectedLeafId,
+      });
+      expect(foreign.statusCode).toBe(400);
+    }
   });
 
   it('commits the user’s message even when the model fails, and says so in the run', async () => {
