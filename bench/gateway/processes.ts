@@ -29,54 +29,63 @@ export interface SalonProcess extends BenchProcess {
 
 /** The name the mock gives its model and Salon's config routes to. */
 export const upstreamModel = 'mock-model';
-const salonModel = 'bench';
+/** The model name clients send to Salon. */
+export const salonModel = 'bench';
 // Enough to see why a server failed without keeping every line of a long run.
 const outputCap = 64 * 1024;
 
 /** Starts the mock upstream and waits for its port. */
-export async function startMock(): Promise<BenchProcess> {
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', path.resolve('bench/gateway/mock-upstream.ts')],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
+export function startMock(): Promise<BenchProcess> {
+  return startMockScript('bench/gateway/mock-upstream.ts');
+}
+
+/** Runs a mock upstream script (which prints `{"port":N}` once it listens) and waits for its port. */
+export async function startMockScript(script: string, args: string[] = []): Promise<BenchProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.resolve(script), ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const output = capture(child);
   const port = Number((await waitFor(child, output, /\{"port":(\d+)\}/, 'mock upstream'))[1]);
   return { origin: `http://127.0.0.1:${port}`, pid: child.pid!, output, stop: () => stop(child) };
 }
 
-/**
- * Starts `salon serve` on a fresh SQLite data dir, with one `openai` provider pointing at the
- * mock, and creates its API key with `salon keys create`. With `profileDir`, Salon writes a V8
- * CPU profile there when it stops.
- */
-export async function startSalonGateway(
-  mockOrigin: string,
-  profileDir?: string,
-): Promise<SalonProcess> {
-  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'salon-bench-gateway-'));
-  const config = path.join(dataDir, 'salon.yaml');
-  await writeFile(
-    config,
-    [
-      'providers:',
-      '  mock:',
-      '    type: openai',
-      `    base_url: ${mockOrigin}/v1`,
-      '    api_key: mock-key',
-      'models:',
-      `  - name: ${salonModel}`,
-      '    targets:',
-      `      - { provider: mock, model: ${upstreamModel} }`,
-      '',
-    ].join('\n'),
-  );
-  const created = runSalon(['keys', 'create', '--name', 'bench', '--data-dir', dataDir]);
+/** salon.yaml with one `openai` provider, `mock`, and the bench's model routed to it. */
+export function mockProviderYaml(mockOrigin: string): string {
+  return [
+    'providers:',
+    '  mock:',
+    '    type: openai',
+    `    base_url: ${mockOrigin}/v1`,
+    '    api_key: mock-key',
+    'models:',
+    `  - name: ${salonModel}`,
+    '    targets:',
+    `      - { provider: mock, model: ${upstreamModel} }`,
+    '',
+  ].join('\n');
+}
+
+/** Creates the bench's API key with `salon keys create` (which also migrates the store). */
+export function createBenchKey(dataDir: string, env: Record<string, string> = {}): string {
+  const created = runSalon(['keys', 'create', '--name', 'bench', '--data-dir', dataDir], env);
   const apiKey = created.stdout.trim();
   if (created.status !== 0 || !apiKey.startsWith('sk-salon-')) {
-    await rm(dataDir, { recursive: true, force: true });
     throw new Error(`salon keys create failed (${created.status}):\n${created.stderr}`);
   }
+  return apiKey;
+}
+
+/**
+ * Starts `salon serve` on a free port with `config` and `dataDir`, in an environment without the
+ * bench's own Salon variables plus `env`. With `profileDir`, it writes a V8 CPU profile there
+ * when it stops.
+ */
+export async function startSalonServe(
+  config: string,
+  dataDir: string,
+  env: Record<string, string> = {},
+  profileDir?: string,
+): Promise<BenchProcess> {
   // --cpu-prof is refused in NODE_OPTIONS, so Salon is started here rather than through the
   // tests' startSalon, which takes no node flags.
   const nodeFlags = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
@@ -95,27 +104,41 @@ export async function startSalonGateway(
       '--data-dir',
       dataDir,
     ],
-    { env: withoutSalonVariables(), stdio: ['ignore', 'pipe', 'pipe'] },
+    { env: { ...withoutSalonVariables(), ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   const output = capture(child);
-  let origin: string;
+  const origin = (await waitFor(child, output, /listening on (http:\/\/\S+)/, 'salon serve'))[1]!;
+  return { origin, pid: child.pid!, output, stop: () => stop(child) };
+}
+
+/**
+ * Starts `salon serve` on a fresh SQLite data dir, with one `openai` provider pointing at the
+ * mock, and creates its API key with `salon keys create`. With `profileDir`, Salon writes a V8
+ * CPU profile there when it stops.
+ */
+export async function startSalonGateway(
+  mockOrigin: string,
+  profileDir?: string,
+): Promise<SalonProcess> {
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'salon-bench-gateway-'));
   try {
-    origin = (await waitFor(child, output, /listening on (http:\/\/\S+)/, 'salon serve'))[1]!;
+    const config = path.join(dataDir, 'salon.yaml');
+    await writeFile(config, mockProviderYaml(mockOrigin));
+    const apiKey = createBenchKey(dataDir);
+    const salon = await startSalonServe(config, dataDir, {}, profileDir);
+    return {
+      ...salon,
+      apiKey,
+      model: salonModel,
+      stop: async () => {
+        await salon.stop();
+        await rm(dataDir, { recursive: true, force: true });
+      },
+    };
   } catch (error) {
     await rm(dataDir, { recursive: true, force: true });
     throw error;
   }
-  return {
-    origin,
-    pid: child.pid!,
-    apiKey,
-    model: salonModel,
-    output,
-    stop: async () => {
-      await stop(child);
-      await rm(dataDir, { recursive: true, force: true });
-    },
-  };
 }
 
 /** This process's environment without Salon's variables, so that the bench's config rules. */

@@ -17,14 +17,11 @@ export interface Percentiles {
 export type Cores = Record<string, number>;
 
 /** One streaming phase: straight to the mock, or through Salon. */
-export interface StreamSummary {
+export interface StreamSummary extends Pick<
+  StreamPhase,
+  'streams' | 'completed' | 'failed' | 'failures' | 'chunksExpected' | 'chunksReceived'
+> {
   path: 'direct' | 'Salon';
-  streams: number;
-  completed: number;
-  failed: number;
-  failures: string[];
-  chunksExpected: number;
-  chunksReceived: number;
   /** Every chunk. */
   delay: Percentiles;
   /** Chunks received while every stream was open (ramp and ends left out). */

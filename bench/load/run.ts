@@ -26,9 +26,9 @@ import {
   residentBytes,
   startDeployment,
   startPacedMock,
-  upstreamModel,
   type Deployment,
 } from './processes.js';
+import { upstreamModel } from '../gateway/processes.js';
 import { measureRate, type RateBlock } from './replicas.js';
 import {
   formatReport,

@@ -5,10 +5,11 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect, onTestFailed } from 'vitest';
 import type { Store } from '../../src/store/create-database.js';
+import { startFakeOpenAI, type FakeBehaviour, type FakeUpstream } from '../helpers/fake-openai.js';
 import { hasPostgres } from '../helpers/postgres.js';
 import { startRedisServer, hasRedisServer, type RedisServer } from '../helpers/redis-server.js';
 import { openReplicaSet, type Replica, type ReplicaSet } from '../helpers/replicas.js';
-import { signInOwner, type SalonSession } from '../helpers/salon-session.js';
+import { chatAndTitlesYaml, signInOwner, type SalonSession } from '../helpers/salon-session.js';
 import type { TestDatabase } from '../helpers/stores.js';
 
 /** Whether the fault suite can run here (PostgreSQL reachable, `redis-server` installed). */
@@ -72,6 +73,21 @@ export async function startChaosSalon(options: {
     apiKey: key.stdout.trim(),
     store: await set.store(),
   };
+}
+
+/**
+ * The fake upstreams of a scenario's web chat: `chat` follows `script`, `small` answers titles.
+ * Both close with `cleanup`; `yaml` is salon.yaml's lines serving them.
+ */
+export async function startChatUpstreams(
+  script: FakeBehaviour[],
+  cleanup: (undo: () => Promise<unknown>) => void,
+): Promise<{ chat: FakeUpstream; titles: FakeUpstream; yaml: string[] }> {
+  const chat = await startFakeOpenAI(script);
+  const titles = await startFakeOpenAI([{ kind: 'reply', text: 'A story' }]);
+  cleanup(() => chat.close());
+  cleanup(() => titles.close());
+  return { chat, titles, yaml: chatAndTitlesYaml(chat, titles) };
 }
 
 /** Runs `undo` steps in reverse order, each whatever the others did. */

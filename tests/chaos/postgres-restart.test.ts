@@ -6,22 +6,27 @@
 // final state that matches what its follower saw, every acknowledged turn and /v1 answer is in
 // the database, and every client got its answer or a clear error (the API's error shape, no hang).
 import { afterAll, describe, expect, it } from 'vitest';
-import { startFakeOpenAI, type FakeBehaviour } from '../helpers/fake-openai.js';
+import type { FakeBehaviour } from '../helpers/fake-openai.js';
 import { hasPostgresServer, startPostgresServer } from '../helpers/postgres-cluster.js';
 import type { Replica } from '../helpers/replicas.js';
 import { storyOf } from '../helpers/salon-session.js';
-import { canRunFaultSuite, cleanupList, startChaosSalon } from './chaos-salon.js';
+import {
+  canRunFaultSuite,
+  cleanupList,
+  startChaosSalon,
+  startChatUpstreams,
+} from './chaos-salon.js';
 import { printFigures, tally } from './figures.js';
 import {
   expectAnsweredOrClearError,
   expectFollowerMatchesRow,
   expectNothingStreaming,
-  replyRows,
   request,
   startFollowedRuns,
   userMessages,
   V1Load,
   waitUntilFinal,
+  waitUntilStreamed,
   type Outcome,
 } from './workload.js';
 
@@ -100,22 +105,12 @@ describe.runIf(runnable)('fault suite: PostgreSQL restarted under load', () => {
         ? { kind: 'reply', text: shortStory, chunks: 20, chunkDelayMs: 100 }
         : { kind: 'reply', text: story, chunks: 80, chunkDelayMs: 100 };
     };
-    const chat = await startFakeOpenAI([{ kind: 'respond', to: respond }]);
-    const titles = await startFakeOpenAI([{ kind: 'reply', text: 'A story' }]);
-    cleanup.add(() => chat.close());
-    cleanup.add(() => titles.close());
+    const upstreams = await startChatUpstreams([{ kind: 'respond', to: respond }], cleanup.add);
     const postgres = await startPostgresServer();
     cleanup.add(() => postgres.destroy());
     const salon = await startChaosSalon({
       database: postgres.database(),
-      yaml: [
-        'providers:',
-        `  chat: { type: openai, base_url: "${chat.url}" }`,
-        `  titles: { type: openai, base_url: "${titles.url}" }`,
-        'models:',
-        '  - { name: chat, targets: [{ provider: chat, model: fake-chat }] }',
-        '  - { name: small, targets: [{ provider: titles, model: fake-small }] }',
-      ],
+      yaml: upstreams.yaml,
       env: { SALON_RUN_HEARTBEAT: String(heartbeatSeconds) },
       cleanup: cleanup.add,
     });
@@ -131,20 +126,11 @@ describe.runIf(runnable)('fault suite: PostgreSQL restarted under load', () => {
       epoch,
     );
     const poster = new TurnPoster(replicas, salon.session.headers);
-    await expect
-      .poll(
-        async () =>
-          Math.min(
-            ...(
-              await replyRows(
-                store,
-                runs.map((run) => run.messageId),
-              )
-            ).map((row) => row.content.length),
-          ),
-        { timeout: 20_000, interval: 100 },
-      )
-      .toBeGreaterThan(3 * 'w000 '.length);
+    await waitUntilStreamed(
+      store,
+      runs.map((run) => run.messageId),
+      3,
+    );
 
     await postgres.stop();
     const stoppedAt = since();

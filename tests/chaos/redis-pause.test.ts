@@ -6,21 +6,25 @@
 // when one of its appends waited past the bus's 10 s), and every follower saw exactly the text of
 // the reply's row, each event once, ending with the row's outcome.
 import { afterAll, describe, expect, it } from 'vitest';
-import { startFakeOpenAI } from '../helpers/fake-openai.js';
 import { createTestSchema } from '../helpers/postgres.js';
 import type { RedisServer } from '../helpers/redis-server.js';
 import { storyOf } from '../helpers/salon-session.js';
 import { testDatabase } from '../helpers/stores.js';
-import { canRunFaultSuite, cleanupList, startChaosSalon } from './chaos-salon.js';
+import {
+  canRunFaultSuite,
+  cleanupList,
+  startChaosSalon,
+  startChatUpstreams,
+} from './chaos-salon.js';
 import { printFigures, tally } from './figures.js';
 import {
   expectFollowerMatchesRow,
   expectNothingStreaming,
-  replyRows,
   request,
   startFollowedRuns,
   userMessages,
   waitUntilFinal,
+  waitUntilStreamed,
 } from './workload.js';
 
 const runnable = await canRunFaultSuite('Redis paused');
@@ -61,22 +65,15 @@ describe.runIf(runnable)('fault suite: Redis paused for 10 s', () => {
   afterAll(() => cleanup.run());
 
   it('ends every reply, and followers see exactly what the rows hold', async () => {
-    const chat = await startFakeOpenAI([
-      { kind: 'reply', text: story, chunks: 60, chunkDelayMs: 100 },
-    ]);
-    const titles = await startFakeOpenAI([{ kind: 'reply', text: 'A story' }]);
-    cleanup.add(() => chat.close());
-    cleanup.add(() => titles.close());
+    const upstreams = await startChatUpstreams(
+      [{ kind: 'reply', text: story, chunks: 60, chunkDelayMs: 100 }],
+      cleanup.add,
+    );
     const schema = await createTestSchema();
     const salon = await startChaosSalon({
       database: testDatabase({ databaseUrl: schema.url, dataDir: '/nonexistent' }, schema.drop),
       yaml: [
-        'providers:',
-        `  chat: { type: openai, base_url: "${chat.url}" }`,
-        `  titles: { type: openai, base_url: "${titles.url}" }`,
-        'models:',
-        '  - { name: chat, targets: [{ provider: chat, model: fake-chat }] }',
-        '  - { name: small, targets: [{ provider: titles, model: fake-small }] }',
+        ...upstreams.yaml,
         // Limits that need Redis, to show they go through while it does not answer.
         'limits:',
         '  per_user: { rpm: 1000 }',
@@ -86,20 +83,11 @@ describe.runIf(runnable)('fault suite: Redis paused for 10 s', () => {
     });
     const { replicas, store, session } = salon;
     const runs = await startFollowedRuns(session, replicas, 2, { deadlineMs: 90_000 });
-    await expect
-      .poll(
-        async () =>
-          Math.min(
-            ...(
-              await replyRows(
-                store,
-                runs.map((run) => run.messageId),
-              )
-            ).map((row) => row.content.length),
-          ),
-        { timeout: 20_000, interval: 100 },
-      )
-      .toBeGreaterThan(5 * 'w000 '.length);
+    await waitUntilStreamed(
+      store,
+      runs.map((run) => run.messageId),
+      5,
+    );
 
     const { duringPause, v1During } = await whilePaused(salon.redis, pauseMs, async () => {
       // Followers lose their connection mid-pause and come back with Last-Event-ID.

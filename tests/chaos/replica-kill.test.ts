@@ -5,12 +5,16 @@
 // survivor's own replies complete; every user message is there; the survivor serves on.
 import { afterAll, describe, expect, it } from 'vitest';
 import { abandonedRunMessage } from '../../src/chat/run-leases.js';
-import { startFakeOpenAI } from '../helpers/fake-openai.js';
 import { storyOf } from '../helpers/salon-session.js';
 import { createTestSchema } from '../helpers/postgres.js';
 import type { Replica } from '../helpers/replicas.js';
 import { testDatabase } from '../helpers/stores.js';
-import { canRunFaultSuite, cleanupList, startChaosSalon } from './chaos-salon.js';
+import {
+  canRunFaultSuite,
+  cleanupList,
+  startChaosSalon,
+  startChatUpstreams,
+} from './chaos-salon.js';
 import { printFigures, tally } from './figures.js';
 import {
   expectFollowerMatchesRow,
@@ -18,6 +22,7 @@ import {
   startFollowedRuns,
   userMessages,
   waitUntilFinal,
+  waitUntilStreamed,
 } from './workload.js';
 
 const runnable = await canRunFaultSuite('replica killed');
@@ -30,23 +35,14 @@ describe.runIf(runnable)('fault suite: a replica killed mid-reply', () => {
   afterAll(() => cleanup.run());
 
   it('ends its replies on the survivor within seconds and loses nothing committed', async () => {
-    const chat = await startFakeOpenAI([
-      { kind: 'reply', text: story, chunks: 80, chunkDelayMs: 100 },
-    ]);
-    const titles = await startFakeOpenAI([{ kind: 'reply', text: 'A story' }]);
-    cleanup.add(() => chat.close());
-    cleanup.add(() => titles.close());
+    const upstreams = await startChatUpstreams(
+      [{ kind: 'reply', text: story, chunks: 80, chunkDelayMs: 100 }],
+      cleanup.add,
+    );
     const schema = await createTestSchema();
     const salon = await startChaosSalon({
       database: testDatabase({ databaseUrl: schema.url, dataDir: '/nonexistent' }, schema.drop),
-      yaml: [
-        'providers:',
-        `  chat: { type: openai, base_url: "${chat.url}" }`,
-        `  titles: { type: openai, base_url: "${titles.url}" }`,
-        'models:',
-        '  - { name: chat, targets: [{ provider: chat, model: fake-chat }] }',
-        '  - { name: small, targets: [{ provider: titles, model: fake-small }] }',
-      ],
+      yaml: upstreams.yaml,
       env: { SALON_RUN_HEARTBEAT: String(heartbeatSeconds) },
       cleanup: cleanup.add,
     });
@@ -55,13 +51,7 @@ describe.runIf(runnable)('fault suite: a replica killed mid-reply', () => {
     const ids = runs.map((run) => run.messageId);
 
     // Every reply has streamed a while (text flushed to its row) before the kill.
-    await expect
-      .poll(
-        async () =>
-          Math.min(...(await replyRows(salon.store, ids)).map((row) => row.content.length)),
-        { timeout: 20_000, interval: 100 },
-      )
-      .toBeGreaterThan(5 * 'w000 '.length);
+    await waitUntilStreamed(salon.store, ids, 5);
     const onA = runs.filter((run) => run.owner === a);
     const onB = runs.filter((run) => run.owner === b);
     expect(await a.stop('SIGKILL')).toBeNull();

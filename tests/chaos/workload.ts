@@ -66,6 +66,17 @@ export async function replyRows(store: Store, messageIds: string[]): Promise<Rep
   return messageIds.map((id) => rows.find((row) => row.id === id)!);
 }
 
+/** Waits until every one of the replies has flushed at least `words` words of storyOf's to its row. */
+export async function waitUntilStreamed(store: Store, messageIds: string[], words: number) {
+  await expect
+    .poll(
+      async () =>
+        Math.min(...(await replyRows(store, messageIds)).map((row) => row.content.length)),
+      { timeout: 20_000, interval: 100 },
+    )
+    .toBeGreaterThan(words * 'w000 '.length);
+}
+
 /** Waits until none of the replies is `streaming` any more; fails loudly with those that are. */
 export async function waitUntilFinal(
   store: Store,

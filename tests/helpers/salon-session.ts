@@ -83,21 +83,22 @@ export async function startRun(session: SalonSession, model = 'chat'): Promise<S
   };
 }
 
+/** salon.yaml's lines serving `chat` from `chat` and `small` (titles) from `titles`. */
+export function chatAndTitlesYaml(chat: FakeUpstream, titles: FakeUpstream): string[] {
+  return [
+    'providers:',
+    `  chat: { type: openai, base_url: "${chat.url}" }`,
+    `  titles: { type: openai, base_url: "${titles.url}" }`,
+    'models:',
+    '  - { name: chat, targets: [{ provider: chat, model: fake-chat }] }',
+    '  - { name: small, targets: [{ provider: titles, model: fake-small }] }',
+  ];
+}
+
 /** Writes `<dir>/salon.yaml` serving `chat` from `chat` and `small` (titles) from `titles`. */
 export function writeSalonYaml(dir: string, chat: FakeUpstream, titles: FakeUpstream): string {
   const file = path.join(dir, 'salon.yaml');
-  writeFileSync(
-    file,
-    [
-      'providers:',
-      `  chat: { type: openai, base_url: "${chat.url}" }`,
-      `  titles: { type: openai, base_url: "${titles.url}" }`,
-      'models:',
-      '  - { name: chat, targets: [{ provider: chat, model: fake-chat }] }',
-      '  - { name: small, targets: [{ provider: titles, model: fake-small }] }',
-      '',
-    ].join('\n'),
-  );
+  writeFileSync(file, [...chatAndTitlesYaml(chat, titles), ''].join('\n'));
   return file;
 }
 
