@@ -131,8 +131,9 @@ class ExchangeHandler implements UpstreamAnswer {
       this.fail(error);
       return;
     }
+    // What arrived before the failure is still read first (a reply cut off mid-stream keeps all
+    // the text that came); the error is thrown once the queue is empty.
     this.#error = error;
-    this.#chunks = [];
     const waiter = this.#waiter;
     this.#waiter = undefined;
     waiter?.reject(error);
