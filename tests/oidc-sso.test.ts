@@ -2,11 +2,13 @@
 // here on 127.0.0.1) and Salon listening on a real port: the browser side is walked with fetch,
 // following redirects by hand and submitting the provider's login and consent forms. SQLite only:
 // the store suites cover PostgreSQL for the tables used here.
+import { generateKeyPairSync } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOrg } from '../src/identity/orgs.js';
 import { createUser, type User } from '../src/identity/users.js';
 import { BrowserSession } from './helpers/browser-session.js';
 import { openApiTestApp, type ApiTestApp } from './helpers/api-app.js';
+import { decodeJwt, signJwt, unsignedJwt, type Jwt } from './helpers/jwt.js';
 import { signInAs, type SignedIn } from './helpers/sign-in.js';
 import { storeTargets } from './helpers/stores.js';
 import { startTestIdp, type TestIdp } from './helpers/test-idp.js';
@@ -377,6 +379,102 @@ describe('single sign-on with OpenID Connect', { timeout: 60_000 }, () => {
         reason: expect.stringMatching(/^invalid_grant/),
       });
       expect((await sessionUser(browser)).user).toBeNull();
+    });
+
+    describe('an ID token the provider did not issue for this sign-in', () => {
+      // The code exchange, PKCE and state stay genuine: only the ID token in the provider's
+      // answer is swapped, by the relay in front of the token endpoint, for one built from the
+      // genuine token's header and claims.
+      async function signInWithIdToken(login: string, forge: (genuine: Jwt) => string) {
+        const forged: string[] = [];
+        idp.replaceIdToken = (genuine) => {
+          forged.push(forge(decodeJwt(genuine)));
+          return forged.at(-1)!;
+        };
+        try {
+          return { ...(await signInWithSso(login)), forged };
+        } finally {
+          idp.replaceIdToken = undefined;
+        }
+      }
+      const withClaims = (jwt: Jwt, claims: Record<string, unknown>): Jwt => ({
+        ...jwt,
+        claims: { ...jwt.claims, ...claims },
+      });
+      const secondsAgo = (seconds: number) => Math.floor(Date.now() / 1000) - seconds;
+      const usersWithEmail = (email: string) =>
+        db().selectFrom('users').select('id').where('email', '=', email).execute();
+
+      it("accepts the genuine token re-signed with the provider's key (the forging is faithful)", async () => {
+        idp.accounts.set('yann', { email: 'yann@acme.test', groups: ['eng'] });
+        const { browser, answer, forged } = await signInWithIdToken('yann', (jwt) =>
+          signJwt(jwt, idp.signingKey),
+        );
+        expect(forged).toHaveLength(1);
+        expect(answer.headers.get('location')).toBe('/');
+        expect(await sessionUser(browser)).toMatchObject({ user: { email: 'yann@acme.test' } });
+      });
+
+      const forgeries: [string, (genuine: Jwt) => string, RegExp][] = [
+        [
+          'for another client (aud)',
+          (jwt) => signJwt(withClaims(jwt, { aud: 'salon-other' }), idp.signingKey),
+          /"aud" \(audience\)/,
+        ],
+        [
+          'for another sign-in (nonce)',
+          (jwt) => signJwt(withClaims(jwt, { nonce: 'nonce-of-another-sign-in' }), idp.signingKey),
+          /"nonce"/,
+        ],
+        [
+          "signed with a key that is not the provider's (same kid)",
+          (jwt) => signJwt(jwt, generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey),
+          /signature verification failed/,
+        ],
+        ['left unsigned (alg none)', (jwt) => unsignedJwt(jwt), /"alg"/],
+        [
+          'that expired an hour ago (exp)',
+          (jwt) =>
+            signJwt(
+              withClaims(jwt, { iat: secondsAgo(7200), exp: secondsAgo(3600) }),
+              idp.signingKey,
+            ),
+          /"exp"/,
+        ],
+      ];
+
+      let newcomers = 0;
+      it.each(forgeries)(
+        'refuses an ID token %s: no session, no account, the failure audited',
+        async (_case, forge, check) => {
+          // A person new to Salon in each case, so one wrongly accepted token fails only its case.
+          const login = `newcomer${++newcomers}`;
+          idp.accounts.set(login, { email: `${login}@acme.test`, groups: ['eng', 'admins'] });
+          const failuresBefore = (await auditActions('auth.sso_failed')).length;
+          const { browser, answer, forged } = await signInWithIdToken(login, forge);
+          expect(forged).toHaveLength(1);
+          expectRefused(answer, 'sso_exchange_failed');
+          expect((await sessionUser(browser)).user).toBeNull();
+          // Just-in-time creation did not happen.
+          expect(await usersWithEmail(`${login}@acme.test`)).toEqual([]);
+          const failures = await auditActions('auth.sso_failed');
+          expect(failures).toHaveLength(failuresBefore + 1);
+          expect(failures.at(-1)).toMatchObject({ org_id: acme, actor_id: null });
+          expect(JSON.parse(failures.at(-1)!.details)).toMatchObject({
+            code: 'sso_exchange_failed',
+            reason: expect.stringMatching(check),
+          });
+          // The trail names the check, never the token or its claims.
+          const { claims } = decodeJwt(forged[0]!);
+          for (const secret of [
+            forged[0]!.split('.')[1]!,
+            String(claims.nonce),
+            String(claims.sub),
+          ]) {
+            expect(failures.at(-1)!.details).not.toContain(secret);
+          }
+        },
+      );
     });
 
     it('refuses a disabled account', async () => {

@@ -2,7 +2,8 @@
 // `/.well-known/openid-configuration`) runs once and is kept until the settings change (issuer,
 // client id or secret: compared by a fingerprint, so a save on any replica is noticed on the next
 // sign-in) or an hour has passed (providers do change endpoints). Signing keys are fetched and
-// refreshed by openid-client itself, inside the Configuration.
+// refreshed by openid-client itself, inside the Configuration, and every ID token's signature is
+// checked against them.
 import { createHash } from 'node:crypto';
 import * as oidc from 'openid-client';
 import type { UpstreamAccess } from '../../gateway/types.js';
@@ -54,11 +55,23 @@ export class OidcDiscovery {
         ? oidc.None()
         : oidc.ClientSecretBasic(settings.clientSecret);
     try {
-      return await oidc.discovery(issuer, settings.clientId, undefined, authentication, {
-        ...(this.options.fetch && { [oidc.customFetch]: this.options.fetch }),
-        ...(needsInsecureRequests(issuer) && { execute: [oidc.allowInsecureRequests] }),
-        timeout: this.options.timeoutSeconds ?? 10,
-      });
+      const configuration = await oidc.discovery(
+        issuer,
+        settings.clientId,
+        undefined,
+        authentication,
+        {
+          ...(this.options.fetch && { [oidc.customFetch]: this.options.fetch }),
+          ...(needsInsecureRequests(issuer) && { execute: [oidc.allowInsecureRequests] }),
+          timeout: this.options.timeoutSeconds ?? 10,
+        },
+      );
+      // By default openid-client checks the claims of an ID token from the token endpoint but not
+      // its signature (OpenID Connect lets a client trust TLS there instead). Checked against the
+      // provider's published keys, a token no longer vouches for anyone just because something on
+      // the back channel (a proxy, plain http to a loopback issuer) answered in its place.
+      oidc.enableNonRepudiationChecks(configuration);
+      return configuration;
     } catch (error) {
       throw badRequest(
         `issuer: OpenID Connect discovery failed for ${issuer.href}: ${describe(error)}`,

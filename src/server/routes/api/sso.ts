@@ -7,6 +7,7 @@ import { timingSafeEqual, createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import * as oidc from 'openid-client';
 import { OrgScope } from '../../../identity/org-scope.js';
+import { describe } from '../../../identity/oidc/oidc-discovery.js';
 import { resolveSsoAccount } from '../../../identity/oidc/sso-account.js';
 import { readSsoIdentity } from '../../../identity/oidc/sso-claims.js';
 import { ssoError, isSsoErrorCode } from '../../../identity/oidc/sso-errors.js';
@@ -74,11 +75,16 @@ function failureCode(error: unknown): string | undefined {
   return undefined;
 }
 
-/** What went wrong, for the audit trail: the provider's OAuth error and description when it sent one. */
+/**
+ * What went wrong, for the audit trail: the provider's OAuth error and description when it sent
+ * one; for a check openid-client failed, its cause too, which names the check (the ID token's
+ * "aud", "nonce", "exp", signature, …) without any of the token's contents.
+ */
 function failureReason(error: unknown): string {
   if (error instanceof oidc.ResponseBodyError || error instanceof oidc.AuthorizationResponseError) {
     return `${error.error}: ${error.error_description ?? error.message}`;
   }
+  if (error instanceof oidc.ClientError) return describe(error);
   return error instanceof Error ? error.message : String(error);
 }
 
