@@ -1,5 +1,5 @@
 // The `salon` command as outside scripts use it (DESIGN.md, "Contracts").
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import OpenAI from 'openai';
@@ -128,17 +128,37 @@ describe('salon serve', () => {
     expect((await fetch(`${server.url}/readyz`)).status).toBe(200);
   });
 
-  it('exits with code 2 and names the bad key for a bad salon.yaml', () => {
+  it('exits with code 2 naming the bad key of a bad salon.yaml, before touching the data dir', () => {
     const dir = tempDir();
     const config = path.join(dir, 'salon.yaml');
-    writeFileSync(config, 'providers:\n  m:\n    type: openai\n');
-    const result = runSalon(['serve', '--config', config, '--data-dir', dir]);
-    expect(result.status).toBe(2);
-    expect(result.stderr).toMatch(/providers\.m\.base_url/);
-    writeFileSync(config, 'models:\n  - name: small\n    targets: [{ provider: ghost }]\n');
-    const unknown = runSalon(['serve'], { SALON_CONFIG: config, SALON_DATA_DIR: dir });
-    expect(unknown.status).toBe(2);
-    expect(unknown.stderr).toMatch(/unknown provider 'ghost'/);
+    const dataDir = path.join(dir, 'data');
+    const mistakes: [string, RegExp][] = [
+      [
+        'providers:\n  x:\n    type: bedrock\n',
+        /providers\.x\.type: unknown provider type 'bedrock' \(one of openai, azure-openai, llama\)/,
+      ],
+      ['providers:\n  m:\n    type: openai\n', /providers\.m\.base_url: required/],
+      [
+        'models:\n  - name: small\n    targets: [{ provider: ghost }]\n',
+        /models\[0\]\.targets\[0\]\.provider: unknown provider 'ghost'/,
+      ],
+      ['providers: [unclosed\n', /invalid YAML: .* at line 2, column 1/],
+    ];
+    for (const [text, message] of mistakes) {
+      writeFileSync(config, text);
+      const result = runSalon(['serve', '--config', config, '--data-dir', dataDir]);
+      expect({ text, status: result.status, stdout: result.stdout }).toEqual({
+        text,
+        status: 2,
+        stdout: '',
+      });
+      expect(result.stderr).toMatch(/^salon: configuration error: /);
+      expect(result.stderr).toMatch(message);
+    }
+    const fromEnv = runSalon(['serve'], { SALON_CONFIG: config, SALON_DATA_DIR: dataDir });
+    expect(fromEnv.status).toBe(2);
+    expect(fromEnv.stderr).toMatch(/invalid YAML/);
+    expect(existsSync(dataDir)).toBe(false);
   });
 
   it.runIf(hasTinyModel('salon serve with SALON_MODEL'))(
@@ -170,6 +190,9 @@ describe('salon serve', () => {
       );
       expect(metrics).toMatch(
         /salon_http_requests_total\{method="POST",route="\/v1\/chat\/completions",status="200"\} 2/,
+      );
+      expect(metrics).toMatch(
+        /salon_http_request_duration_seconds_count\{method="POST",route="\/v1\/chat\/completions"\} 2/,
       );
       expect(await server.stop('SIGTERM')).toBe(0);
     },

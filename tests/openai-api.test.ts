@@ -7,6 +7,7 @@ import OpenAI from 'openai';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveSettings } from '../src/config/settings.js';
+import type { LlamaProvider } from '../src/gateway/providers/llama-provider.js';
 import { createApiKey } from '../src/identity/api-keys.js';
 import { buildApp } from '../src/server/app.js';
 import { openRuntime } from '../src/server/runtime.js';
@@ -111,6 +112,97 @@ describe.runIf(run)('OpenAI-compatible API on the embedded engine', () => {
       stream: true,
     });
     for await (const chunk of stream) expect(chunk.usage ?? null).toBeNull();
+  });
+
+  it('reports the same text and usage as the engine itself for the same request', async () => {
+    const request = { messages, maxTokens: 9, seed: 11, temperature: 0.7 };
+    const engine = await (
+      runtime.gateway.provider('llama-2-tiny-random') as unknown as LlamaProvider
+    ).model();
+    let engineText = '';
+    let engineUsage: { promptTokens: number; completionTokens: number } | undefined;
+    for await (const event of engine.chat(request.messages, request)) {
+      if (event.type === 'text-delta') engineText += event.text;
+      else engineUsage = event.usage;
+    }
+    const completion = await client.chat.completions.create({
+      model: 'small',
+      messages,
+      max_tokens: request.maxTokens,
+      seed: request.seed,
+      temperature: request.temperature,
+    });
+    expect(completion.choices[0]!.message.content).toBe(engineText);
+    expect(completion.usage).toEqual({
+      prompt_tokens: engineUsage!.promptTokens,
+      completion_tokens: engineUsage!.completionTokens,
+      total_tokens: engineUsage!.promptTokens + engineUsage!.completionTokens,
+    });
+  });
+
+  it('writes OpenAI chunks on the wire, the usage chunk with no choices, then [DONE]', async () => {
+    const response = await fetch(`${baseURL}/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+      body: JSON.stringify({
+        model: 'small',
+        messages,
+        max_tokens: 5,
+        stream: true,
+        stream_options: { include_usage: true },
+      }),
+    });
+    expect(response.headers.get('content-type')).toMatch(/^text\/event-stream/);
+    const frames = (await response.text()).split('\n\n').filter(Boolean);
+    expect(frames.at(-1)).toBe('data: [DONE]');
+    const chunks = frames.slice(0, -1).map((frame) => {
+      expect(frame).toMatch(/^data: \{/);
+      return JSON.parse(frame.slice('data: '.length)) as OpenAI.ChatCompletionChunk;
+    });
+    for (const chunk of chunks) {
+      expect(chunk).toMatchObject({ id: chunks[0]!.id, object: 'chat.completion.chunk' });
+      expect(chunk.model).toBe('small');
+    }
+    expect(chunks[0]!.choices[0]!.delta.role).toBe('assistant');
+    const usageChunk = chunks.at(-1)!;
+    expect(usageChunk.choices).toEqual([]);
+    expect(usageChunk.usage).toMatchObject({ completion_tokens: 5 });
+    const finishes = chunks.flatMap((chunk) => chunk.choices.map((c) => c.finish_reason));
+    expect(finishes.filter((reason) => reason !== null)).toEqual(['length']);
+  });
+
+  it('ends the reply before a stop string, streamed or not', async () => {
+    const greedy = { model: 'small', messages, max_tokens: 30, temperature: 0 };
+    const full = (await client.chat.completions.create(greedy)).choices[0]!.message.content!;
+    const stop = full
+      .slice(Math.floor(full.length / 2))
+      .trimStart()
+      .slice(0, 4);
+    expect(stop.length).toBe(4);
+    const expected = full.slice(0, full.indexOf(stop));
+    const cut = await client.chat.completions.create({ ...greedy, stop: [stop] });
+    expect(cut.choices[0]!.message.content).toBe(expected);
+    expect(cut.choices[0]!.finish_reason).toBe('stop');
+    expect(cut.usage!.completion_tokens).toBeLessThan(30);
+    const stream = await client.chat.completions.create({ ...greedy, stop, stream: true });
+    let streamed = '';
+    for await (const chunk of stream) streamed += chunk.choices[0]?.delta.content ?? '';
+    expect(streamed).toBe(expected);
+  });
+
+  it('samples only the likeliest token under a tiny top_p, whatever the temperature', async () => {
+    const base = { model: 'small', messages, max_tokens: 20 };
+    const greedy = await client.chat.completions.create({ ...base, temperature: 0 });
+    const nucleus = await client.chat.completions.create({
+      ...base,
+      temperature: 1.5,
+      top_p: 1e-6,
+      seed: 5,
+    });
+    const hot = await client.chat.completions.create({ ...base, temperature: 1.5, seed: 5 });
+    expect(nucleus.choices[0]!.message.content).toBe(greedy.choices[0]!.message.content);
+    // Without top_p, that temperature wanders off the likeliest path.
+    expect(hot.choices[0]!.message.content).not.toBe(greedy.choices[0]!.message.content);
   });
 
   it('returns top logprobs, sorted, as natural logs', async () => {

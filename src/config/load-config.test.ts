@@ -76,7 +76,7 @@ models:
   });
 
   it('rejects bad YAML with its position', () => {
-    expect(configError('providers: [unclosed\n')).toMatch(/invalid YAML/);
+    expect(configError('providers: [unclosed\n')).toMatch(/invalid YAML: .* at line 2, column 1/);
   });
 
   it('names an unset environment variable and the key that uses it', () => {

@@ -23,6 +23,36 @@ export function runSalon(args: string[], env: NodeJS.ProcessEnv = {}, input?: st
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
+/** How a `salon` child ended, with what it wrote. */
+export interface SalonExit {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Starts `salon …args` without blocking this process, for commands that talk to a server the
+ * test runs itself (runSalon's spawnSync would stop that server from answering).
+ */
+export function spawnSalon(
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+): { process: ChildProcess; stderr: () => string; exit: Promise<SalonExit> } {
+  const child = spawn(process.execPath, [bin, ...args], {
+    env: childEnv(env),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk));
+  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk));
+  const exit = new Promise<SalonExit>((resolve, reject) => {
+    child.once('error', reject);
+    child.once('close', (status) => resolve({ status, stdout, stderr }));
+  });
+  return { process: child, stderr: () => stderr, exit };
+}
+
 /** A running `salon serve`. */
 export interface SalonServer {
   url: string;
