@@ -8,7 +8,7 @@ import { isSalonError } from '../lib/errors.js';
 import { FileDigest, digestFile } from './pull-digest.js';
 import { downloadFailed, httpStatusError, notGguf } from './pull-errors.js';
 import { contentLength, contentRange, openDownload } from './pull-http.js';
-import type { DownloadResponse } from './pull-http.js';
+import type { DownloadResponse, OpenedDownload } from './pull-http.js';
 
 /** What a pull reports as it goes. */
 export interface PullProgress {
@@ -29,17 +29,27 @@ export interface DownloadOptions {
   signal?: AbortSignal;
 }
 
+/** The complete file's digest, and the sha256 the server gave for it, if any. */
+export interface Downloaded {
+  digest: FileDigest;
+  linkedSha256?: string;
+}
+
 /** Download into the partial file, resuming it; returns the digest of the complete file. */
-export async function downloadToPartial(options: DownloadOptions): Promise<FileDigest> {
+export async function downloadToPartial(options: DownloadOptions): Promise<Downloaded> {
   const { url, partialPath } = options;
   // A second round only follows a server that garbled our Range: it then starts from zero.
   for (let round = 0; round < 2; round++) {
     const kept = await keptDigest(options);
-    const response = await open(options, kept.bytes);
+    const { response, linkedSha256 } = await open(options, kept.bytes);
+    const done = async (digest: FileDigest, total: number | null): Promise<Downloaded> => ({
+      digest: await finished(digest, total, options),
+      linkedSha256,
+    });
     if (response.statusCode === 416 && kept.bytes > 0) {
       await response.body.dump();
       const total = contentRange(response)?.total ?? null;
-      if (total === null || total === kept.bytes) return finished(kept, null, options);
+      if (total === null || total === kept.bytes) return done(kept, null);
       await rm(partialPath, { force: true });
       continue;
     }
@@ -57,13 +67,13 @@ export async function downloadToPartial(options: DownloadOptions): Promise<FileD
       const length = contentLength(response);
       const total = range.total ?? (length === null ? null : kept.bytes + length);
       await writeBody(response, kept, total, options);
-      return finished(kept, total, options);
+      return done(kept, total);
     }
     // 200: the whole file. If we asked for a range, the server ignored it: start from zero.
     const digest = kept.bytes > 0 ? new FileDigest() : kept;
     const total = contentLength(response);
     await writeBody(response, digest, total, options);
-    return finished(digest, total, options);
+    return done(digest, total);
   }
   throw downloadFailed(url, new Error('the server kept answering with the wrong byte range'));
 }
@@ -80,7 +90,7 @@ async function keptDigest(options: DownloadOptions): Promise<FileDigest> {
   return digest;
 }
 
-async function open(options: DownloadOptions, offset: number): Promise<DownloadResponse> {
+async function open(options: DownloadOptions, offset: number): Promise<OpenedDownload> {
   try {
     return await openDownload(options.url, options.headers, offset, options.signal);
   } catch (error) {

@@ -21,18 +21,27 @@ export function downloadHeaders(url: string, env: NodeJS.ProcessEnv): Record<str
   return headers;
 }
 
+/** The final response of a download, and the file's sha256 if a server on the way gave it. */
+export interface OpenedDownload {
+  response: DownloadResponse;
+  /** Lowercase hex, from Hugging Face's X-Linked-Etag (see `linkedSha256`). */
+  linkedSha256?: string;
+}
+
 /** GET `url` with the given headers (and Range from `offset`), following redirects. */
 export async function openDownload(
   url: string,
   headers: Record<string, string>,
   offset: number,
   signal?: AbortSignal,
-): Promise<DownloadResponse> {
+): Promise<OpenedDownload> {
   let current = new URL(url);
   let sent = offset > 0 ? { ...headers, range: `bytes=${offset}-` } : { ...headers };
+  let sha256: string | undefined;
   for (let hops = 0; ; hops++) {
     const response = await request(current, { method: 'GET', headers: sent, signal });
-    if (!redirectStatuses.has(response.statusCode)) return response;
+    sha256 ??= linkedSha256(response.headers);
+    if (!redirectStatuses.has(response.statusCode)) return { response, linkedSha256: sha256 };
     await response.body.dump();
     const location = single(response.headers.location);
     if (!location) {
@@ -49,6 +58,20 @@ export async function openDownload(
     }
     current = next;
   }
+}
+
+/**
+ * The sha256 Hugging Face gives for a file stored in LFS (every GGUF is): its X-Linked-Etag,
+ * sent with the redirect to the CDN. Anything else there (a git blob's sha1 for a small file,
+ * a CDN's md5) is not a sha256 and is ignored.
+ */
+export function linkedSha256(headers: DownloadResponse['headers']): string | undefined {
+  const value = single(headers['x-linked-etag'])
+    ?.trim()
+    .replace(/^W\//, '')
+    .replace(/^"(.*)"$/, '$1')
+    .toLowerCase();
+  return value && /^[0-9a-f]{64}$/.test(value) ? value : undefined;
 }
 
 /** The parsed Content-Range of a response: `bytes start-end/total`, or `bytes *\/total` on a 416. */

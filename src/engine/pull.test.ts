@@ -42,9 +42,13 @@ async function startServer(model: Buffer): Promise<TestServer> {
       range: request.headers.range,
       authorization: request.headers.authorization,
     });
-    const [, route] = url.pathname.split('/');
+    const [, route, etag] = url.pathname.split('/');
     if (route === 'redirect') {
       response.writeHead(302, { location: '/files/model.gguf' }).end();
+    } else if (route === 'linked') {
+      // As Hugging Face's /resolve/ answers for an LFS file: the sha256 beside the CDN redirect.
+      const headers = { location: '/files/model.gguf', 'x-linked-etag': `"${etag}"` };
+      response.writeHead(302, headers).end();
     } else if (route === 'cross') {
       response.writeHead(302, { location: `${state.otherOrigin}/files/model.gguf` }).end();
     } else if (route === 'cut' && !cutDone) {
@@ -197,6 +201,25 @@ describe.skipIf(!haveModel)('pullModel', () => {
       code: 'model_checksum_mismatch',
     });
     expect(await readdir(modelsDir)).toEqual([]);
+  });
+
+  it("checks the file against Hugging Face's X-Linked-Etag when no sha256 is given", async () => {
+    const vouched = await pullModel({
+      spec: `${server.origin}/linked/${modelSha}/m.gguf`,
+      modelsDir,
+    });
+    expect(vouched.sha256).toBe(modelSha);
+    await rm(vouched.path);
+    const other = 'ab'.repeat(32);
+    const spec = `${server.origin}/linked/${other}/m.gguf`;
+    const error = await pullModel({ spec, modelsDir }).catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ code: 'model_checksum_mismatch' });
+    expect((error as Error).message).toContain(`expected ${other}`);
+    expect(await readdir(modelsDir)).toEqual([]);
+    // A git blob's sha1 (a small file's ETag) is no sha256: nothing to check against.
+    const sha1 = 'c'.repeat(40);
+    const result = await pullModel({ spec: `${server.origin}/linked/${sha1}/m.gguf`, modelsDir });
+    expect(result.sha256).toBe(modelSha);
   });
 
   it('catches a corrupt partial file through the checksum on resume', async () => {

@@ -52,7 +52,7 @@ export async function pullModel(options: PullOptions): Promise<PullResult> {
     return { path: finalPath, bytes: installed.bytes, sha256: installed.sha256() };
   }
 
-  const digest = await downloadToPartial({
+  const { digest, linkedSha256 } = await downloadToPartial({
     url: source.url,
     partialPath,
     headers: downloadHeaders(source.url, env),
@@ -60,9 +60,12 @@ export async function pullModel(options: PullOptions): Promise<PullResult> {
     signal: options.signal,
   });
   const sha256 = digest.sha256();
-  if (expected && sha256 !== expected) {
+  // Without a checksum from the user or the catalog, the one Hugging Face sends still catches
+  // a corrupt transfer or a bad resume.
+  const vouched = expected ?? linkedSha256;
+  if (vouched && sha256 !== vouched) {
     await rm(partialPath, { force: true });
-    throw checksumMismatch(source.url, expected, sha256);
+    throw checksumMismatch(source.url, vouched, sha256);
   }
   await flushToDisk(partialPath);
   await rename(partialPath, finalPath);
