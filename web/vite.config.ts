@@ -62,6 +62,13 @@ export default defineConfig({
     target: 'es2022',
     // KaTeX's fonts stay files: the CSP has no data: fonts.
     assetsInlineLimit: 0,
+    modulePreload: {
+      // The entry's one dynamic import is the app chunk, which index.html already preloads with
+      // every chunk it imports (preloadAppChunk): a second list of them in the entry would
+      // only make it bigger. Coupling: Vite names the entry of web/index.html assets/index-*.js.
+      resolveDependencies: (_filename, deps, { hostId, hostType }) =>
+        hostType === 'js' && /^assets\/index-[\w-]+\.js$/.test(hostId) ? [] : deps,
+    },
   },
   server: {
     proxy: { '/api': 'http://127.0.0.1:8080' },

@@ -1,8 +1,6 @@
 // A fenced code block: language label, copy button, and syntax colours once the highlighter
 // (a lazy chunk) has loaded. While a reply streams, highlighting waits for the text to settle.
-import { toJsxRuntime } from 'hast-util-to-jsx-runtime';
 import { memo, useEffect, useMemo, useState } from 'react';
-import { Fragment, jsx, jsxs } from 'react/jsx-runtime';
 import { useI18n } from '../i18n/i18n.js';
 import { CopyButton } from '../lib/copy-button.js';
 import { lazyModule } from './lazy-module.js';
@@ -22,8 +20,7 @@ export const CodeBlock = memo(function CodeBlock({
   const settled = useSettled(code, 150);
   const highlighted = useMemo(() => {
     if (!highlighter || settled !== code) return undefined;
-    const tree = highlighter.highlightCode(code, language);
-    return tree ? toJsxRuntime(tree, { Fragment, jsx, jsxs }) : undefined;
+    return highlighter.highlightedElements(code, language);
   }, [highlighter, settled, code, language]);
   return (
     <div className="code-block">

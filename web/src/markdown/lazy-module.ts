@@ -5,13 +5,20 @@ import { useEffect, useState } from 'react';
 import { afterNextPaint } from '../lib/after-paint.js';
 
 /** A module loaded on demand: the hook returns undefined until it has arrived. */
-export function lazyModule<T>(load: () => Promise<T>): (wanted: boolean) => T | undefined {
+export interface LazyModuleHook<T> {
+  (wanted: boolean): T | undefined;
+  /** The module if it has arrived, for a decision taken before calling the hook. */
+  loaded(): T | undefined;
+}
+
+/** Makes the hook of a module loaded on demand. */
+export function lazyModule<T>(load: () => Promise<T>): LazyModuleHook<T> {
   let loaded: T | undefined;
   let pending: Promise<T> | undefined;
-  return function useLazyModule(wanted: boolean): T | undefined {
+  function useLazyModule(wanted: boolean): T | undefined {
     const [module, setModule] = useState<T | undefined>(loaded);
     useEffect(() => {
-      if (!wanted || module) return;
+      if (!wanted || module || loaded) return;
       let live = true;
       const cancel = afterNextPaint(() => {
         pending ??= load().then((value) => (loaded = value));
@@ -27,6 +34,8 @@ export function lazyModule<T>(load: () => Promise<T>): (wanted: boolean) => T | 
         cancel();
       };
     }, [wanted, module]);
-    return module;
-  };
+    // Loaded for another user since this one mounted: no need to wait for a re-render.
+    return module ?? loaded;
+  }
+  return Object.assign(useLazyModule, { loaded: () => loaded });
 }

@@ -3,7 +3,7 @@ import { renderToStaticMarkup } from 'react-dom/server';
 import Markdown from 'react-markdown';
 import remarkGfm from 'remark-gfm';
 import { describe, expect, it } from 'vitest';
-import { plainParagraphs } from './plain-text.js';
+import { plainParagraphs, sourceParagraphs } from './plain-text.js';
 
 const viaMarkdown = (text: string) =>
   renderToStaticMarkup(createElement(Markdown, { remarkPlugins: [remarkGfm] }, text));
@@ -69,5 +69,14 @@ describe('plainParagraphs', () => {
     ]) {
       expect(plainParagraphs(text), text).toBeUndefined();
     }
+  });
+
+  it('keeps the text as written, syntax and line breaks, while the parser loads', () => {
+    expect(sourceParagraphs('See [docs](https://x.test)\n\n- a\n- b\n \n\n> quote\n')).toEqual([
+      'See [docs](https://x.test)',
+      '- a\n- b',
+      '> quote',
+    ]);
+    expect(sourceParagraphs('\n\n')).toEqual([]);
   });
 });

@@ -26,3 +26,14 @@ export function plainParagraphs(text: string): string[] | undefined {
     )
     .filter((paragraph) => paragraph !== '');
 }
+
+/**
+ * The paragraphs of `text` as written, Markdown syntax included (lines keep their breaks): what
+ * a message shows while the parser that can read it is loading.
+ */
+export function sourceParagraphs(text: string): string[] {
+  return text
+    .split(/\n(?:[ \t]*\n)+/)
+    .map((paragraph) => paragraph.replace(/^\n+|\n+$/g, ''))
+    .filter((paragraph) => paragraph.trim() !== '');
+}
