@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import OpenAI from 'openai';
 import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { resolveSettings } from '../src/config/settings.js';
 import type { LlamaProvider } from '../src/gateway/providers/llama-provider.js';
 import { createApiKey } from '../src/identity/api-keys.js';
@@ -273,6 +273,13 @@ describe.runIf(run)('OpenAI-compatible API on the embedded engine', () => {
       ),
     );
     for (const completion of after) expect(completion.usage!.completion_tokens).toBe(4);
+    // The server saw each client leave, and counts those generations as aborted.
+    await vi.waitFor(async () => {
+      const metrics = await (await fetch(`${baseURL.replace('/v1', '')}/metrics`)).text();
+      expect(metrics).toContain(
+        `salon_generations_total{model="small",finish_reason="abort"} ${2 * sequences}`,
+      );
+    });
   });
 
   it('continues a raw prompt on /v1/completions without a chat template', async () => {

@@ -106,8 +106,9 @@ async function streamChunks(
     if (!isSalonError(error)) reply.log.error({ err: error }, 'stream failed');
   } finally {
     batch.dispose();
-    meter.finish(finishReason ?? 'stop', usage);
     const clientGone = response.destroyed && !response.writableFinished;
+    // A client that left before the finish chunk ended the generation: an abort, not a stop.
+    meter.finish(finishReason ?? (clientGone ? 'abort' : 'stop'), usage);
     report.answered(usage, { firstTokenAt: meter.firstTokenAt, error: failure, clientGone });
   }
 }
