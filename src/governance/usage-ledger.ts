@@ -4,7 +4,7 @@
 // (usage-events-insert.ts). A failed write keeps its rows and is retried with backoff; only a
 // queue past `maxPendingRows` (a database down for long) drops rows, and says so.
 import type { Kysely } from 'kysely';
-import { newId } from '../lib/ids.js';
+import { newTimeOrderedId } from '../lib/ids.js';
 import { toTimestamp, type Database, type UsageEventsTable } from '../store/database.js';
 import { UsageEventsInsert } from './usage-events-insert.js';
 import { addToUsageDaily } from './usage-rollup.js';
@@ -168,7 +168,9 @@ export class UsageLedger {
 function toRow(record: UsageRecord): UsageRow {
   const cost = record.costUsd;
   return {
-    id: newId('usage'),
+    // Time-ordered: a batch's keys append to the primary key's index instead of each dirtying a
+    // random page of it.
+    id: newTimeOrderedId('usage'),
     created_at: toTimestamp(record.createdAt ?? new Date()),
     user_id: record.userId ?? null,
     api_key_id: record.apiKeyId ?? null,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { newId, randomToken } from './ids.js';
+import { newId, newTimeOrderedId, randomToken } from './ids.js';
 
 describe('ids', () => {
   it('makes tokens of the asked length from the base62 alphabet', () => {
@@ -22,5 +22,18 @@ describe('ids', () => {
     expect(counts.size).toBe(62);
     // 2,000 expected each; a standard deviation is ~44, so ±300 fails only on a real bias.
     for (const count of counts.values()) expect(Math.abs(count - 2_000)).toBeLessThan(300);
+  });
+
+  it('makes time-ordered ids that sort by their millisecond, byte-wise and by locale', () => {
+    const times = [0, 1, 35, 36, 1_700_000_000_000, 1_764_000_000_000, 1_764_000_000_001];
+    const ids = times.map((now) => newTimeOrderedId('usage', 24, now));
+    for (const id of ids) expect(id).toMatch(/^usage-[0-9a-z]{9}[0-9A-Za-z]{15}$/);
+    const byteWise = [...ids].reverse().sort();
+    const byLocale = [...ids].reverse().sort((a, b) => a.localeCompare(b, 'en'));
+    expect(byteWise).toEqual(ids);
+    expect(byLocale).toEqual(ids);
+    // Within one millisecond the random part keeps them apart.
+    const same = new Set(Array.from({ length: 1_000 }, () => newTimeOrderedId('usage', 24, 5)));
+    expect(same.size).toBe(1_000);
   });
 });

@@ -30,3 +30,19 @@ export function randomToken(length: number): string {
 export function newId(prefix: string, length = 24): string {
   return `${prefix}-${randomToken(length)}`;
 }
+
+// Base 36 (digits and lowercase letters) sorts the same byte-wise (SQLite) and under a locale's
+// collation (PostgreSQL), which base62's upper and lower case would not; 9 digits of
+// milliseconds last until the year 5188.
+const timeDigits = 9;
+
+/**
+ * A new id that sorts after those made in earlier milliseconds: `prefix-`, the time in base 36,
+ * then random base62 to `length`. For rows inserted in bulk under a text primary key: each new
+ * key lands at the index's right edge instead of on a random page (the usage ledger's SQLite
+ * writes cost ~2x the CPU with random ids, bench/gateway).
+ */
+export function newTimeOrderedId(prefix: string, length = 24, now = Date.now()): string {
+  const time = Math.max(0, Math.floor(now)).toString(36).padStart(timeDigits, '0');
+  return `${prefix}-${time}${randomToken(Math.max(0, length - timeDigits))}`;
+}
