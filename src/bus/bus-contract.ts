@@ -147,6 +147,44 @@ export function runBusContract(name: string, factory: RunBusFactory): void {
       expect({ cancelled, unrelatedCancelled }).toEqual({ cancelled: 1, unrelatedCancelled: 0 });
     });
 
+    it('broadcasts to every listener of the topic on every replica, the sender’s too', async () => {
+      const bus = await open();
+      const other = await replicaOf(bus);
+      const topic = `contract-${newRunId()}`;
+      const here: string[] = [];
+      const there: string[] = [];
+      const elsewhere: string[] = [];
+      const stopHere = await bus.onBroadcast(topic, (message) => here.push(message));
+      await other.onBroadcast(topic, (message) => there.push(message));
+      await other.onBroadcast(`${topic}-other`, (message) => elsewhere.push(message));
+      await other.broadcast(topic, 'revoked: key-1');
+      await until(() => here.length === 1 && there.length === 1);
+      expect({ here, there }).toEqual({ here: ['revoked: key-1'], there: ['revoked: key-1'] });
+      stopHere();
+      await bus.broadcast(topic, 'second');
+      await until(() => there.length === 2);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect({ here, there, elsewhere }).toEqual({
+        here: ['revoked: key-1'],
+        there: ['revoked: key-1', 'second'],
+        elsewhere: [],
+      });
+    });
+
+    it('keeps broadcasting to the other listeners when one throws', async () => {
+      const bus = await open();
+      const other = await replicaOf(bus);
+      const topic = `contract-${newRunId()}`;
+      const seen: string[] = [];
+      await other.onBroadcast(topic, () => {
+        throw new Error('a listener bug');
+      });
+      await other.onBroadcast(topic, (message) => seen.push(message));
+      // The in-process bus hands the error to the sender; Redis logs it on the receiving side.
+      await bus.broadcast(topic, 'still delivered').catch(() => undefined);
+      await until(() => seen.length === 1);
+    });
+
     it('drops an ended run’s log after the grace period, not before', async () => {
       const bus = await open({ graceMs: 200 });
       const runId = newRunId();

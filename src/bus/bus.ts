@@ -1,6 +1,8 @@
 // The bus carries what a run needs beyond the process that runs it: its numbered event log
 // (so any replica can replay and follow it) and cancel signals (so Stop works from any
-// replica). `memory.ts` serves one process; a Redis backend implements the same interface.
+// replica), and short notices to every replica (broadcasts.ts). `memory.ts` serves one process;
+// a Redis backend implements the same interface.
+import type { Broadcasts } from './broadcasts.js';
 
 /** One event of a run: a type from the stream vocabulary and its JSON payload. */
 export interface RunEvent {
@@ -16,8 +18,8 @@ export type NewRunEvent = Omit<RunEvent, 'seq'>;
 /** Stops a subscription. */
 export type Unsubscribe = () => void;
 
-/** A run event log with live subscriptions and cancel signals. */
-export interface RunBus {
+/** A run event log with live subscriptions and cancel signals, and broadcasts to every replica. */
+export interface RunBus extends Broadcasts {
   /** Appends to the run's log; resolves with the event's sequence number. */
   append(runId: string, event: NewRunEvent): Promise<number>;
   /** The stored events numbered above `after`, in order; none once the log was dropped. */

@@ -1,5 +1,6 @@
 // The bus inside one process: plain maps and callbacks. Enough for a single Salon; several
 // replicas need a shared backend behind the same interface.
+import { TopicListeners } from './broadcasts.js';
 import {
   defaultGraceMs,
   type NewRunEvent,
@@ -21,6 +22,7 @@ interface RunEntry {
 export class MemoryBus implements RunBus {
   private readonly runs = new Map<string, RunEntry>();
   private readonly graceMs: number;
+  private readonly broadcastListeners = new TopicListeners();
 
   constructor(options: RunBusOptions = {}) {
     this.graceMs = options.graceMs ?? defaultGraceMs;
@@ -82,9 +84,22 @@ export class MemoryBus implements RunBus {
     this.scheduleDrop(runId, entry);
   }
 
+  /** Calls every listener of the topic before it resolves; rejects with the first one that threw. */
+  async broadcast(topic: string, message: string): Promise<void> {
+    const errors: unknown[] = [];
+    this.broadcastListeners.deliver(topic, message, (error) => errors.push(error));
+    if (errors.length) throw errors[0];
+  }
+
+  async onBroadcast(topic: string, listener: (message: string) => void): Promise<Unsubscribe> {
+    const stop = this.broadcastListeners.add(topic, listener);
+    return () => void stop();
+  }
+
   async close(): Promise<void> {
     for (const entry of this.runs.values()) clearTimeout(entry.dropTimer);
     this.runs.clear();
+    this.broadcastListeners.clear();
   }
 
   private entry(runId: string): RunEntry {

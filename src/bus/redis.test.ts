@@ -192,6 +192,36 @@ describe.runIf(available)('RedisBus across replicas', () => {
       await proxy.close();
     }
   });
+  it('listens to its broadcast topics again after its connection to Redis was cut', async () => {
+    const proxy = await startProxy(new URL(redisTestUrl));
+    const b = await connect({}, proxy.url);
+    try {
+      const a = await open();
+      const topic = `topic-${newRunId()}`;
+      const seen: string[] = [];
+      await b.onBroadcast(topic, (message) => seen.push(message));
+      await a.broadcast(topic, 'before');
+      await expect.poll(() => seen, { timeout: 2_000, interval: 5 }).toEqual(['before']);
+      await proxy.cut(300);
+      // Sent while B is away: lost (at most once); its listeners' entries expire instead.
+      await a.broadcast(topic, 'lost');
+      // Until B has resubscribed, what A sends is lost as well: send until one arrives.
+      await expect
+        .poll(
+          async () => {
+            await a.broadcast(topic, 'after');
+            return seen.at(-1);
+          },
+          { timeout: 10_000, interval: 100 },
+        )
+        .toBe('after');
+      expect(seen).not.toContain('lost');
+    } finally {
+      await b.close();
+      await proxy.close();
+    }
+  });
+
   it('waits out a short outage; past commandTimeoutMs it rejects, and still stores in order', async () => {
     const proxy = await startProxy(new URL(redisTestUrl));
     const bus = await connect({ commandTimeoutMs: 1_000 }, proxy.url);

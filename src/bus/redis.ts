@@ -3,10 +3,12 @@
 // N is one XRANGE. Live events reach other replicas over pub/sub, one channel per run, carrying
 // the event itself; a replica holds two connections however many runs it follows: one for
 // commands, one subscriber. Cancels are a flag key (for late listeners) and one channel every
-// replica listens to. Standalone Redis: a run's keys share a hash tag, but channels are global.
+// replica listens to. Broadcasts (broadcasts.ts) are one channel per topic on the same subscriber
+// connection. Standalone Redis: a run's keys share a hash tag, but channels are global.
 import { Redis } from 'ioredis';
 import { unavailable } from '../lib/errors.js';
 import { randomToken } from '../lib/ids.js';
+import { TopicListeners } from './broadcasts.js';
 import {
   busUnavailableCode,
   defaultGraceMs,
@@ -59,6 +61,8 @@ export class RedisBus implements RunBus {
   readonly #feeds = new Map<string, { feed: RunFeed; opened: Promise<void> }>();
   /** Cancel listeners by run id. */
   readonly #cancelListeners = new Map<string, Set<() => void>>();
+  /** Broadcast listeners by topic; each topic with listeners is a subscribed channel. */
+  readonly #broadcastListeners = new TopicListeners();
   #closed = false;
 
   private constructor(commands: Redis, subscriber: Redis, options: RedisBusOptions) {
@@ -184,10 +188,38 @@ export class RedisBus implements RunBus {
     await end.run(this.#commands, [keys.log, keys.meta, keys.cancel], [this.#graceMs]);
   }
 
+  /**
+   * Publishes to every replica subscribed at that moment, this one included. At most once: a
+   * replica cut off from Redis then never gets it (its resume does not fetch broadcasts).
+   */
+  async broadcast(topic: string, message: string): Promise<void> {
+    await this.#commands
+      .publish(this.#broadcastChannel(topic), message)
+      .catch((error: unknown) => this.#unanswered(error));
+  }
+
+  async onBroadcast(topic: string, listener: (message: string) => void): Promise<Unsubscribe> {
+    const channel = this.#broadcastChannel(topic);
+    const remove = this.#broadcastListeners.add(topic, listener);
+    const stop = () => {
+      if (remove() && !this.#closed) this.#subscriber.unsubscribe(channel).catch(() => undefined);
+    };
+    try {
+      // Every call subscribes (idempotent in Redis): a second listener added while the first
+      // one's SUBSCRIBE is still on its way must not resolve before it is live either.
+      await this.#subscriber.subscribe(channel);
+    } catch (error) {
+      stop();
+      this.#unanswered(error);
+    }
+    return stop;
+  }
+
   async close(): Promise<void> {
     this.#closed = true;
     this.#feeds.clear();
     this.#cancelListeners.clear();
+    this.#broadcastListeners.clear();
     await Promise.all(
       [this.#commands, this.#subscriber].map((redis) =>
         redis.quit().catch(() => redis.disconnect()),
@@ -218,10 +250,20 @@ export class RedisBus implements RunBus {
     return `${this.#prefix}cancels`;
   }
 
+  #broadcastChannel(topic: string): string {
+    return `${this.#prefix}broadcast:${topic}`;
+  }
+
   async #listen(): Promise<void> {
+    const broadcastPrefix = this.#broadcastChannel('');
     this.#subscriber.on('message', (channel: string, message: string) => {
       if (channel === this.#cancelChannel) this.#cancelled(message);
-      else this.#feeds.get(channel)?.feed.receive(parseAnnouncement(message));
+      else if (channel.startsWith(broadcastPrefix)) {
+        const topic = channel.slice(broadcastPrefix.length);
+        this.#broadcastListeners.deliver(topic, message, (error) =>
+          this.#log(`Redis bus: a listener of ${topic} failed: ${messageOf(error)}`),
+        );
+      } else this.#feeds.get(channel)?.feed.receive(parseAnnouncement(message));
     });
     await this.#subscriber.subscribe(this.#cancelChannel);
     // Connected already: each `ready` from now on follows a reconnect.
@@ -230,10 +272,14 @@ export class RedisBus implements RunBus {
 
   // After a reconnect: subscribe again, then fetch what was announced while we were away (the
   // events from each log; the cancels from their flags). Subscribing first leaves no window.
+  // Broadcasts sent meanwhile are lost: their listeners rely on expiry for those.
   async #resume(): Promise<void> {
     if (this.#closed) return;
     try {
-      await this.#subscriber.subscribe(this.#cancelChannel, ...this.#feeds.keys());
+      const broadcasts = [...this.#broadcastListeners.topics()].map((topic) =>
+        this.#broadcastChannel(topic),
+      );
+      await this.#subscriber.subscribe(this.#cancelChannel, ...this.#feeds.keys(), ...broadcasts);
       await Promise.all([...this.#feeds.values()].map(({ feed }) => feed.catchUp()));
       for (const runId of [...this.#cancelListeners.keys()]) {
         if (await this.#commands.exists(this.#keys(runId).cancel)) this.#cancelled(runId);

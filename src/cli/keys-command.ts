@@ -7,10 +7,15 @@ import { findUserByEmail, findUserById } from '../identity/users.js';
 import { badRequest } from '../lib/errors.js';
 import type { Store } from '../store/create-database.js';
 import { parseKeyFlags, type KeyFlags } from './key-flags.js';
+import { tellServersOfKeyEvictions } from './tell-servers.js';
 import { withStore } from './with-store.js';
 
-/** Add the `keys` command and its subcommands to the program. */
-export function registerKeysCommand(program: Command, openStore: () => Promise<Store>): void {
+/** Add the `keys` command and its subcommands to the program; `redisUrl` reads REDIS_URL. */
+export function registerKeysCommand(
+  program: Command,
+  openStore: () => Promise<Store>,
+  redisUrl: () => string | undefined,
+): void {
   const keys = program.command('keys').description('create, list and revoke API keys');
 
   keys
@@ -69,13 +74,20 @@ export function registerKeysCommand(program: Command, openStore: () => Promise<S
 
   keys
     .command('revoke <id>')
-    .description('revoke an API key; servers stop accepting it within 5 seconds')
+    .description(
+      'revoke an API key; servers sharing REDIS_URL stop accepting it at once, others within 5 seconds',
+    )
     .action((id: string) =>
       withStore('keys revoke', openStore, async ({ db }) => {
-        const record = await revokeApiKey(db, id);
-        if (!record) throw badRequest(`No API key has the id ${id}.`);
-        await appendAudit(db, cliKeyAudit('key.revoked', record));
-        console.error(`Revoked API key ${record.id} (${record.name}).`);
+        const stopTelling = await tellServersOfKeyEvictions(db, redisUrl(), 'keys revoke');
+        try {
+          const record = await revokeApiKey(db, id);
+          if (!record) throw badRequest(`No API key has the id ${id}.`);
+          await appendAudit(db, cliKeyAudit('key.revoked', record));
+          console.error(`Revoked API key ${record.id} (${record.name}).`);
+        } finally {
+          await stopTelling();
+        }
       }),
     );
 }

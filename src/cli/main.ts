@@ -60,7 +60,7 @@ program
 registerChatCommand(program, globalFlags);
 registerEvalCommand(program, globalFlags);
 registerModelsCommand(program, () => resolveSettings(globalFlags()).dataDir);
-registerKeysCommand(program, openStore);
+registerKeysCommand(program, openStore, () => resolveSettings(globalFlags()).redisUrl);
 registerUsersCommand(program, openStore);
 registerAuditCommand(program, openStore);
 registerOrgsCommand(program, openStore);

@@ -1,7 +1,9 @@
 // The policy cache on both dialects: a quota or team change made behind its back shows after the
-// time-to-live, at once after `invalidate`; and a user's teams come earliest joined first.
+// time-to-live, at once after `invalidate`, on another cache sharing the bus too; and a user's
+// teams come earliest joined first.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTestStore, storeTargets } from '../../tests/helpers/stores.js';
+import { MemoryBus } from '../bus/memory.js';
 import { OrgScope } from '../identity/org-scope.js';
 import { createOrg } from '../identity/orgs.js';
 import { createTeam, setTeamMember } from '../identity/teams.js';
@@ -37,8 +39,30 @@ describe.each(targets)('OrgPolicyCache on $dialect', (target) => {
     expect((await cache.policy(org.id)).quotas.map((quota) => quota.rpm)).toEqual([20]);
 
     await upsertQuota(scope, { scope: 'org', subjectId: org.id, rpm: 30 });
-    cache.invalidate(org.id);
+    await cache.invalidate(org.id);
     expect((await cache.policy(org.id)).quotas.map((quota) => quota.rpm)).toEqual([30]);
+  });
+
+  it('drops another cache’s copy at once when both share the bus, until it stops sharing', async () => {
+    const bus = new MemoryBus();
+    const [here, there] = [new OrgPolicyCache(store.db), new OrgPolicyCache(store.db)];
+    await here.share(bus, () => undefined);
+    const stopSharing = await there.share(bus, () => undefined);
+    const org = await createOrg(store.db, { name: 'Initech' });
+    const scope = new OrgScope(store.db, org.id);
+    const rpmSeen = async () => (await there.policy(org.id)).quotas.map((quota) => quota.rpm);
+    await upsertQuota(scope, { scope: 'org', subjectId: org.id, rpm: 10 });
+    expect(await rpmSeen()).toEqual([10]);
+
+    await upsertQuota(scope, { scope: 'org', subjectId: org.id, rpm: 20 });
+    await here.invalidate(org.id);
+    expect(await rpmSeen()).toEqual([20]);
+
+    stopSharing();
+    await upsertQuota(scope, { scope: 'org', subjectId: org.id, rpm: 30 });
+    await here.invalidate(org.id);
+    expect(await rpmSeen()).toEqual([20]); // its own copy until the time-to-live ends
+    await bus.close();
   });
 
   it("lists a user's teams earliest joined first: the first is the primary team", async () => {

@@ -1,10 +1,12 @@
 // What admission reads about an organisation and a user on every request, cached in-process so
 // that the hot path does not query for it: an organisation's quotas and model access rules, and a
-// user's organisation, role and teams. Entries live `ttlMs`; a change made through this process
-// (the admin API) calls `invalidate` and applies here at once. Another replica keeps its copy
-// until it expires: a quota, an access rule or a team membership changed elsewhere applies there
-// within `ttlMs` (docs/quotas.md).
+// user's organisation, role and teams. A change (the admin API, SCIM) calls `invalidate`, which
+// drops the entries here and, once `share` linked the cache to the bus, on every replica. Entries
+// still live only `ttlMs`: Redis pub/sub delivers at most once, and a replica cut off from it
+// when the notice went out applies the change when its copy expires (docs/quotas.md).
 import type { Kysely } from 'kysely';
+import type { Broadcasts } from '../bus/broadcasts.js';
+import type { Unsubscribe } from '../bus/bus.js';
 import { OrgScope } from '../identity/org-scope.js';
 import { getOrg } from '../identity/orgs.js';
 import { teamsOfUser } from '../identity/teams.js';
@@ -56,9 +58,10 @@ export async function loadUserStanding(
   return { userId, orgId: user.orgId, role: user.role, teams: named };
 }
 
-// Short enough that a change made on another replica applies soon; long enough that a busy
-// organisation reads its policy a few times a minute, not on every request.
+// The bound for a change whose notice was lost; long enough that a busy organisation reads its
+// policy a few times a minute, not on every request.
 const defaultTtlMs = 5_000;
+const topic = 'org-policy-invalidations';
 // Bounds memory on an instance with many active users; past it the oldest entries go first.
 const maxEntries = 10_000;
 
@@ -80,6 +83,7 @@ export class OrgPolicyCache {
   readonly #now: () => number;
   readonly #policies = new Map<string, Entry<OrgPolicy>>();
   readonly #standings = new Map<string, Entry<UserStanding | undefined>>();
+  #shared?: { broadcasts: Broadcasts; log: (message: string) => void };
 
   constructor(db: Kysely<Database>, options: OrgPolicyCacheOptions = {}) {
     this.#db = db;
@@ -98,10 +102,35 @@ export class OrgPolicyCache {
   }
 
   /**
-   * Forgets what is cached about an organisation and its users, after a change to its quotas,
-   * model access, teams or members: the next request reads them again.
+   * From now on, `invalidate` reaches every replica listening on `broadcasts`, and theirs apply
+   * here. The function returned stops both.
    */
-  invalidate(orgId: string): void {
+  async share(broadcasts: Broadcasts, log: (message: string) => void): Promise<Unsubscribe> {
+    const stop = await broadcasts.onBroadcast(topic, (orgId) => this.#forget(orgId));
+    const shared = { broadcasts, log };
+    this.#shared = shared;
+    return () => {
+      stop();
+      if (this.#shared === shared) this.#shared = undefined;
+    };
+  }
+
+  /**
+   * Forgets what is cached about an organisation and its users, after a change to its quotas,
+   * model access, teams or members: the next request reads them again, here at once and on the
+   * other replicas as soon as they hear of it. Call after the change is committed. Never throws:
+   * should the bus fail, the change applies elsewhere within `ttlMs`.
+   */
+  async invalidate(orgId: string): Promise<void> {
+    this.#forget(orgId);
+    const shared = this.#shared;
+    await shared?.broadcasts.broadcast(topic, orgId).catch((error: unknown) => {
+      const reason = error instanceof Error ? error.message : String(error);
+      shared.log(`could not tell other replicas that organisation ${orgId} changed: ${reason}`);
+    });
+  }
+
+  #forget(orgId: string): void {
     this.#policies.delete(orgId);
     // A user who just left the organisation is in neither: drop every standing, it is cheap.
     this.#standings.clear();

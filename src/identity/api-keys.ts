@@ -3,11 +3,11 @@ import type { Kysely } from 'kysely';
 import { badRequest } from '../lib/errors.js';
 import { newId, randomToken } from '../lib/ids.js';
 import { toTimestamp, type Database } from '../store/database.js';
+import { forgetApiKeys } from './api-key-evictions.js';
 import { keyLimitColumns, validateKeyLimits, type ApiKeyLimitsInput } from './api-key-limits.js';
 import { apiKeyPrefix, hashApiKey, toApiKey, type ApiKey } from './api-key-record.js';
 import { OrgScope } from './org-scope.js';
 import { findUserById } from './users.js';
-import { forgetApiKey } from './verify-api-key.js';
 
 export type { ApiKey, VerifiedApiKey } from './api-key-record.js';
 export type { ApiKeyLimits, ApiKeyLimitsInput } from './api-key-limits.js';
@@ -93,7 +93,7 @@ export async function revokeApiKey(
     .where('id', '=', id)
     .where('revoked_at', 'is', null)
     .execute();
-  forgetApiKey(db, id);
+  await forgetApiKeys(db, [id]);
   const revoked = await keys().selectAll().where('id', '=', id).executeTakeFirst();
   return revoked && toApiKey(revoked);
 }

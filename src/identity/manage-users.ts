@@ -4,8 +4,8 @@
 import type { Kysely } from 'kysely';
 import { forbidden, notFound } from '../lib/errors.js';
 import { toTimestamp, type Database } from '../store/database.js';
+import { forgetApiKeys } from './api-key-evictions.js';
 import { findUserById, type User } from './users.js';
-import { forgetApiKey } from './verify-api-key.js';
 
 /**
  * Who changes an account: a signed-in owner or admin, or (id null) the organisation's identity
@@ -61,7 +61,7 @@ async function apiKeyIds(db: Kysely<Database>, userId: string): Promise<string[]
 
 /**
  * Gives an account another role. Sessions read the role on every request, so it applies at
- * once; this process's cached API keys of the user are dropped (other replicas' within 5 s).
+ * once; the user's API keys are dropped from every replica's cache (api-key-evictions.ts).
  */
 export async function changeUserRole(
   db: Kysely<Database>,
@@ -77,7 +77,7 @@ export async function changeUserRole(
     .where('id', '=', target.id)
     .where('role', '!=', 'owner')
     .execute();
-  for (const id of await apiKeyIds(db, target.id)) forgetApiKey(db, id);
+  await forgetApiKeys(db, await apiKeyIds(db, target.id));
   return { ...target, role, updatedAt };
 }
 
@@ -89,7 +89,7 @@ export interface DeleteUserOptions {
 
 /**
  * Deletes an account with everything it owns: sessions and API keys (which stop working at
- * once here, within 5 s on other replicas), conversations, folders, shares and feedback.
+ * once on every replica), conversations, folders, shares and feedback.
  */
 export async function deleteUser(
   db: Kysely<Database>,
@@ -117,5 +117,5 @@ export async function deleteUser(
       .execute();
     return ids;
   });
-  for (const id of keys) forgetApiKey(db, id);
+  await forgetApiKeys(db, keys);
 }

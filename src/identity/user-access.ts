@@ -1,11 +1,11 @@
 // Switching an account's access off and on again (SCIM `active`, an admin disabling someone).
-// Disabling ends what is open at once: sessions are deleted and this process's cached API keys
-// are dropped (other replicas' caches expire within 5 s; the keys' owner is then seen disabled).
+// Disabling ends what is open at once: sessions are deleted and the user's API keys are dropped
+// from every replica's cache (api-key-evictions.ts; the keys' owner is then read disabled).
 // The owner is never disabled. Running chat replies are the chat's to stop (chat/stop-user-runs).
 import { toTimestamp } from '../store/database.js';
+import { forgetApiKeys } from './api-key-evictions.js';
 import type { OrgScope } from './org-scope.js';
 import { revokeUserSessions } from './sessions.js';
-import { forgetApiKey } from './verify-api-key.js';
 
 /** Disables a user of the organisation and ends their sessions; false when already disabled. */
 export async function disableUser(scope: OrgScope, userId: string): Promise<boolean> {
@@ -24,19 +24,22 @@ export async function disableUser(scope: OrgScope, userId: string): Promise<bool
   return Number(result.numUpdatedRows) > 0;
 }
 
-/** Drops the user's keys from this process's cache, where they may sit with the old state. */
+/** Drops the user's keys from every replica's cache, where they may sit with the old state. */
 async function forgetUserKeys(scope: OrgScope, userId: string): Promise<void> {
   const keys = await scope
     .selectFrom('api_keys')
     .select('id')
     .where('user_id', '=', userId)
     .execute();
-  for (const key of keys) forgetApiKey(scope.db, key.id);
+  await forgetApiKeys(
+    scope.db,
+    keys.map((key) => key.id),
+  );
 }
 
 /**
- * Lets a disabled user of the organisation sign in again, their API keys too (at once here,
- * within 5 s elsewhere); false when they were not disabled.
+ * Lets a disabled user of the organisation sign in again, their API keys too (on every replica
+ * at once); false when they were not disabled.
  */
 export async function enableUser(scope: OrgScope, userId: string): Promise<boolean> {
   const result = await scope

@@ -19,9 +19,12 @@ function cacheFor(db: Kysely<Database>): ApiKeyCache<VerifiedApiKey> {
   return cache;
 }
 
-/** Drops a key from this process's cache, so its revocation applies here at once. */
-export function forgetApiKey(db: Kysely<Database>, id: string): void {
-  caches.get(db)?.evict(id);
+/**
+ * Drops keys from this process's cache only; `forgetApiKeys` (api-key-evictions.ts) does it on
+ * every replica.
+ */
+export function evictCachedApiKeys(db: Kysely<Database>, ids: readonly string[]): void {
+  caches.get(db)?.evict(ids);
 }
 
 async function findByHash(db: Kysely<Database>, keyHash: string) {
@@ -83,8 +86,10 @@ async function touch(db: Kysely<Database>, key: VerifiedApiKey, now: Date): Prom
 
 /**
  * The key's record and owner, or undefined for an unknown, revoked or expired key or a disabled
- * owner. Positive results are cached in-process for 5 s (api-key-cache.ts): a revocation made by
- * another process takes effect here within 5 s. Treat the result as read-only.
+ * owner. Positive results are cached in-process for 5 s (api-key-cache.ts): a revocation made on
+ * another replica evicts them here as soon as its notice arrives over the bus, and within 5 s when
+ * the notice is lost or the change came from a process without the bus. Treat the result as
+ * read-only.
  */
 export async function verifyApiKey(
   db: Kysely<Database>,
@@ -96,11 +101,12 @@ export async function verifyApiKey(
   const cache = cacheFor(db);
   let verified = cache.get(keyHash, now.getTime());
   if (!verified) {
+    const generation = cache.generation;
     verified = await findByHash(db, keyHash);
     if (!verified) return undefined;
     // Cached only when read from the database: refreshing on hits would let a busy key outlive
     // its revocation elsewhere forever.
-    cache.set(keyHash, verified, now.getTime());
+    cache.set(keyHash, verified, generation, now.getTime());
   }
   if (!isUsable(verified, now)) return undefined;
   await touch(db, verified, now);

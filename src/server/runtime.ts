@@ -14,6 +14,7 @@ import { openChatRuntime } from './chat-runtime.js';
 import type { ServerContext } from './context.js';
 import { openV1Governance } from './governance-runtime.js';
 import { createMetrics } from './metrics.js';
+import { shareInvalidations } from './share-invalidations.js';
 import { StoredProviderSync } from './stored-provider-sync.js';
 
 /** The models dir inside a data dir. */
@@ -90,6 +91,8 @@ export async function openRuntime(
     });
     opened.unshift(() => governance.close());
     const chat = await openChatRuntime(settings, store, gateway, governance.core);
+    opened.unshift(() => chat.close());
+    const stopSharing = await shareInvalidations(store, chat.bus, governance.core.policies, log);
     return {
       settings,
       store,
@@ -102,6 +105,7 @@ export async function openRuntime(
       providerSync,
       async close() {
         providerSync.stop();
+        stopSharing();
         await chat.close();
         await gateway.close();
         // After the routes and runs, before the store: the ledger's last rows need it.

@@ -45,7 +45,7 @@ export function adminModelAccessRoutes(app: FastifyInstance, context: ServerCont
     // Clearing the rules of a model no longer served is allowed; restricting one is not.
     if (!served && teamIds.length > 0) throw modelNotFound(model);
     const saved = await setModelAccess(scope, model, teamIds);
-    context.governance.core.policies?.invalidate(scope.orgId);
+    await context.governance.core.policies?.invalidate(scope.orgId);
     await audit(request, context, {
       orgId: scope.orgId,
       action: 'model_access.updated',

@@ -136,7 +136,7 @@ export function adminOrgRoutes(app: FastifyInstance, context: ServerContext): vo
     const caller = requireOrgAdmin(request);
     const { id } = parseBody(idParams, request.params);
     const team = await updateTeam(caller.scope, id, parseBody(teamBody, request.body));
-    context.governance.core.policies?.invalidate(caller.scope.orgId);
+    await context.governance.core.policies?.invalidate(caller.scope.orgId);
     await audit(request, context, {
       action: 'team.renamed',
       targetType: 'team',
@@ -151,8 +151,8 @@ export function adminOrgRoutes(app: FastifyInstance, context: ServerContext): vo
     const { id } = parseBody(idParams, request.params);
     const team = await getTeam(caller.scope, id);
     await deleteTeam(caller.scope, id);
-    // Quotas and model access follow teams: apply the change here at once (docs/quotas.md).
-    context.governance.core.policies?.invalidate(caller.scope.orgId);
+    // Quotas and model access follow teams: apply the change on every replica (docs/quotas.md).
+    await context.governance.core.policies?.invalidate(caller.scope.orgId);
     await audit(request, context, {
       action: 'team.deleted',
       targetType: 'team',
@@ -177,8 +177,8 @@ export function adminOrgRoutes(app: FastifyInstance, context: ServerContext): vo
       throw forbidden('Only admins can make someone a team manager.', 'insufficient_role');
     }
     await setTeamMember(caller.scope, id, userId, role);
-    // Quotas and model access follow teams: apply the change here at once (docs/quotas.md).
-    context.governance.core.policies?.invalidate(caller.scope.orgId);
+    // Quotas and model access follow teams: apply the change on every replica (docs/quotas.md).
+    await context.governance.core.policies?.invalidate(caller.scope.orgId);
     await audit(request, context, {
       action: 'team.member_set',
       targetType: 'team',
@@ -194,8 +194,8 @@ export function adminOrgRoutes(app: FastifyInstance, context: ServerContext): vo
     if (!(await removeTeamMember(caller.scope, id, userId))) {
       throw notFound('That user is not in this team.', 'member_not_found');
     }
-    // Quotas and model access follow teams: apply the change here at once (docs/quotas.md).
-    context.governance.core.policies?.invalidate(caller.scope.orgId);
+    // Quotas and model access follow teams: apply the change on every replica (docs/quotas.md).
+    await context.governance.core.policies?.invalidate(caller.scope.orgId);
     await audit(request, context, {
       action: 'team.member_removed',
       targetType: 'team',

@@ -52,7 +52,7 @@ export function adminQuotaRoutes(app: FastifyInstance, context: ServerContext): 
     if (!subjectId)
       throw badRequest(`subjectId is required for a ${body.scope} quota.`, 'subjectId');
     const quota = await upsertQuota(scope, { ...body, subjectId });
-    context.governance.core.policies?.invalidate(scope.orgId);
+    await context.governance.core.policies?.invalidate(scope.orgId);
     await audit(request, context, {
       orgId: scope.orgId,
       action: 'quota.updated',
@@ -66,7 +66,7 @@ export function adminQuotaRoutes(app: FastifyInstance, context: ServerContext): 
   app.delete('/api/admin/quotas/:id', async (request, reply) => {
     const { scope } = requireOrgAdmin(request);
     const quota = await deleteQuota(scope, idParam(request));
-    context.governance.core.policies?.invalidate(scope.orgId);
+    await context.governance.core.policies?.invalidate(scope.orgId);
     await audit(request, context, {
       orgId: scope.orgId,
       action: 'quota.deleted',

@@ -48,6 +48,8 @@ export function userRoutes(app: FastifyInstance, context: ServerContext): void {
     const id = idParam(request);
     const before = await findUserById(db, id); // for the audit's `from`; checked by changeUserRole
     const user = await changeUserRole(db, actor, id, role);
+    // Model access lets owners and admins through: the cached standings hold the old role.
+    await context.governance.core.policies?.invalidate(user.orgId);
     await audit(request, context, {
       action: 'user.role_changed',
       targetType: 'user',

@@ -37,6 +37,10 @@ export function groupRoutes(app: FastifyInstance, context: ServerContext): void 
       details: { ...details },
     });
 
+  // Quotas and model access follow teams: every replica reads the organisation's again.
+  const teamsChanged = (request: FastifyRequest) =>
+    context.governance.core.policies?.invalidate(scimScope(request).orgId);
+
   async function recordChange(request: FastifyRequest, change: ScimGroupChange) {
     const { team } = change.record;
     const renamedFrom = change.before.displayName;
@@ -65,6 +69,7 @@ export function groupRoutes(app: FastifyInstance, context: ServerContext): void 
 
   app.post('/Groups', async (request, reply) => {
     const group = await createScimGroup(scimScope(request), readGroupResource(request.body));
+    await teamsChanged(request);
     await record(request, 'scim.group_created', group.team.id, {
       displayName: group.team.name,
       externalId: group.team.externalId,
@@ -78,6 +83,7 @@ export function groupRoutes(app: FastifyInstance, context: ServerContext): void 
   app.put('/Groups/:id', async (request: IdRequest) => {
     const input = readGroupResource(request.body);
     const change = await saveScimGroup(scimScope(request), request.params.id, () => input);
+    await teamsChanged(request);
     await recordChange(request, change);
     return toScimGroup(change.record, scimBaseUrl(request));
   });
@@ -87,6 +93,7 @@ export function groupRoutes(app: FastifyInstance, context: ServerContext): void 
     const change = await saveScimGroup(scimScope(request), request.params.id, (current) =>
       applyGroupPatch(current, operations),
     );
+    await teamsChanged(request);
     await recordChange(request, change);
     // Entra ID and Okta accept 204 here; a body only when asked for attributes.
     const query = request.query as { attributes?: string } | undefined;
@@ -96,6 +103,7 @@ export function groupRoutes(app: FastifyInstance, context: ServerContext): void 
 
   app.delete('/Groups/:id', async (request: IdRequest, reply) => {
     const deleted = await deleteScimGroup(scimScope(request), request.params.id);
+    await teamsChanged(request);
     await record(request, 'scim.group_deleted', deleted.team.id, {
       displayName: deleted.team.name,
     });
