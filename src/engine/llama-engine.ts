@@ -8,6 +8,7 @@ import { generateOnSequence, type GenerationPlan } from './generate.js';
 import { GrammarCache } from './grammars.js';
 import { importNodeLlamaCpp, sharedLlama, type NodeLlamaCppModule } from './native.js';
 import { guardOutputReorder } from './output-reorder-guard.js';
+import { PromptTokens } from './prompt-tokens.js';
 import { scoreOnSequence, tokenizeContinuations } from './score-continuations.js';
 import { SequencePool } from './sequence-pool.js';
 import { chooseThreads } from './threads.js';
@@ -70,6 +71,7 @@ class LlamaEngineModel implements EngineModel {
   private readonly pool: SequencePool<LlamaContextSequence>;
   private readonly template: ChatTemplate;
   private readonly pieces: TokenPieces;
+  private readonly promptTokens: PromptTokens;
 
   constructor(
     private readonly nodeLlamaCpp: NodeLlamaCppModule,
@@ -90,6 +92,7 @@ class LlamaEngineModel implements EngineModel {
     );
     this.template = new ChatTemplate(nodeLlamaCpp, model);
     this.pieces = new TokenPieces(model);
+    this.promptTokens = new PromptTokens(model);
   }
 
   get queueLength(): number {
@@ -127,7 +130,8 @@ class LlamaEngineModel implements EngineModel {
     continuations: readonly string[],
     options: ScoreOptions = {},
   ): Promise<ContinuationScore[]> {
-    const items = tokenizeContinuations(this.model, prompt, continuations);
+    const promptTokens = this.promptTokens.tokenize(prompt, options.prefixLength);
+    const items = tokenizeContinuations(this.model, prompt, continuations, promptTokens);
     const longest = Math.max(0, ...items.map((item) => item.context.length + item.tokens.length));
     // As for generation: one cell spare so that node-llama-cpp never shifts context.
     if (longest > this.contextSize - 1) {

@@ -9,6 +9,7 @@ import type {
   Token,
   TokenBias,
 } from 'node-llama-cpp';
+import { withBos } from './prompt-tokens.js';
 import type { ContinuationScore } from './types.js';
 
 /** One continuation as tokens: the context it is read after, and its own tokens. */
@@ -25,13 +26,14 @@ const minLogprob = -9999;
  * lm-evaluation-harness does: the continuation is what the whole text encodes to beyond the
  * tokens it shares with the prompt alone. (` A` after `Answer:` is one token, `▁A`, whereas
  * ` A` on its own encodes to two.) Special-token text is not parsed: it is data here.
+ * `promptTokens` are the prompt's own, where the caller has them already (see prompt-tokens.ts).
  */
 export function tokenizeContinuations(
   model: LlamaModel,
   prompt: string,
   continuations: readonly string[],
+  promptTokens: Token[] = withBos(model, model.tokenize(prompt)),
 ): TokenizedContinuation[] {
-  const promptTokens = withBos(model, model.tokenize(prompt));
   const wholes =
     wholesFromLastLine(model, prompt, promptTokens, continuations) ??
     continuations.map((continuation) => withBos(model, model.tokenize(prompt + continuation)));
@@ -69,11 +71,6 @@ function wholesFromLastLine(
     ...before,
     ...model.tokenize(lastLine + continuation, false, 'trimLeadingSpace'),
   ]);
-}
-
-function withBos(model: LlamaModel, tokens: Token[]): Token[] {
-  const bos = model.tokens.bos;
-  return bos !== null && model.tokens.shouldPrependBosToken ? [bos, ...tokens] : tokens;
 }
 
 /** The distribution after one context, kept while the continuations that share it are scored. */

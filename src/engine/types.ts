@@ -78,6 +78,11 @@ export interface ScoreOptions {
    */
   reusePrefix?: boolean;
   /**
+   * The prompt's first N characters are shared by other prompts (an MMLU subject's header and
+   * shots): their tokens are kept and reused, checked once against the whole prompt's.
+   */
+  prefixLength?: number;
+  /**
    * Read every continuation from the whole next-token distribution (slow on a large
    * vocabulary); by default single-token ones come from a short exact readout.
    */

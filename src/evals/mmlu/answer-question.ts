@@ -1,7 +1,7 @@
 // One question: its prompt with as many of the k shots as fit the model's context (dropped one
 // at a time from the end, as the issue asks), scored by one scorer.
 import type { MmluQuestion } from './load-mmlu.js';
-import { buildPrompt } from './prompt.js';
+import { questionPrompt } from './prompt.js';
 import type { MmluAnswer } from './run-store.js';
 import { isContextLengthError, type QuestionScorer } from './scorers.js';
 
@@ -14,7 +14,7 @@ export async function answerQuestion(
 ): Promise<MmluAnswer> {
   for (let count = shots.length; ; count--) {
     try {
-      const scored = await scorer.score(buildPrompt(question, shots.slice(0, count)), signal);
+      const scored = await scorer.score(questionPrompt(question, shots.slice(0, count)), signal);
       return {
         subject: question.subject,
         questionIndex: question.index,

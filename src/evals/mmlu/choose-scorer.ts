@@ -60,7 +60,7 @@ export async function chooseScorer(
     const probing: QuestionScorer = {
       method: scorer.method,
       async score(prompt, signal) {
-        const { target: answeredBy, ...choice } = await scorer.scoreWithTarget(prompt, signal);
+        const { target: answeredBy, ...choice } = await scorer.scoreWithTarget(prompt.text, signal);
         target = answeredBy;
         return choice;
       },

@@ -32,5 +32,17 @@ export function promptPrefix(subject: string, shots: readonly MmluQuestion[]): s
 
 /** The whole prompt for `question` after `shots` (the first k rows of `dev`, in file order). */
 export function buildPrompt(question: MmluQuestion, shots: readonly MmluQuestion[]): string {
-  return promptPrefix(question.subject, shots) + formatQuestion(question);
+  return questionPrompt(question, shots).text;
+}
+
+/** A question's prompt and how much of it (header and shots) its subject's questions share. */
+export interface MmluPrompt {
+  text: string;
+  prefixLength: number;
+}
+
+/** `buildPrompt`'s text, with the length of its prefix (the engine tokenizes that once). */
+export function questionPrompt(question: MmluQuestion, shots: readonly MmluQuestion[]): MmluPrompt {
+  const prefix = promptPrefix(question.subject, shots);
+  return { text: prefix + formatQuestion(question), prefixLength: prefix.length };
 }

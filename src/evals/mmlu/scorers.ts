@@ -4,7 +4,7 @@ import type { Gateway, StartedStream, TokenLogprob } from '../../gateway/types.j
 import { isSalonError } from '../../lib/errors.js';
 import { argmaxLetter, chooseLetter, parseLetter, type TokenChance } from './letter-logprobs.js';
 import type { AnswerLetter } from './load-mmlu.js';
-import { answerContinuations } from './prompt.js';
+import { answerContinuations, type MmluPrompt } from './prompt.js';
 import type { ScoringMethod } from './scoring-method.js';
 
 /** One question's reading. */
@@ -19,7 +19,7 @@ export interface ScoredChoice {
 /** Reads answers one way from one model. */
 export interface QuestionScorer {
   readonly method: ScoringMethod;
-  score(prompt: string, signal?: AbortSignal): Promise<ScoredChoice>;
+  score(prompt: MmluPrompt, signal?: AbortSignal): Promise<ScoredChoice>;
 }
 
 /** The scorer's answer to the first question, and who gave it. */
@@ -56,7 +56,8 @@ export function engineScorer(
     target: target.model ? `${target.provider}/${target.model}` : target.provider,
     async score(prompt, signal) {
       const scores = await score({
-        prompt,
+        prompt: prompt.text,
+        prefixLength: prompt.prefixLength,
         continuations: answerContinuations,
         reusePrefix: options.reusePrefix,
         signal,
@@ -129,7 +130,7 @@ function remoteScorer(
     method,
     scoreWithTarget: read,
     async score(prompt, signal) {
-      const { target: _target, ...choice } = await read(prompt, signal);
+      const { target: _target, ...choice } = await read(prompt.text, signal);
       return choice;
     },
   };

@@ -66,6 +66,7 @@ export class LlamaProvider implements Provider {
     const model = await this.model();
     return model.scoreContinuations(request.prompt, request.continuations, {
       reusePrefix: request.reusePrefix,
+      prefixLength: request.prefixLength,
       signal: request.signal,
     });
   }

@@ -56,6 +56,8 @@ export interface ScoreRequest {
   continuations: readonly string[];
   /** Reuse cached prompt prefixes (default true); false is a benchmark's baseline. */
   reusePrefix?: boolean;
+  /** The prompt's first N characters are shared by other prompts: tokenized once. */
+  prefixLength?: number;
   signal?: AbortSignal;
 }
 
