@@ -287,10 +287,23 @@ describe('single sign-on with OpenID Connect', { timeout: 60_000 }, () => {
       // The same groups again: nothing new.
       await signInWithSso('alice');
       expect(await teamsOf('alice@acme.test')).toHaveLength(1);
+      // What quotas and model access read about her, cached as a busy request path would have it.
+      const policies = t.runtime.governance.core.policies!;
+      const alice = await db()
+        .selectFrom('users')
+        .select('id')
+        .where('email', '=', 'alice@acme.test')
+        .executeTakeFirstOrThrow();
+      expect((await policies.standing(alice.id))?.role).toBe('admin');
       // Out of the admins and engineering, into sales.
       idp.accounts.set('alice', { email: 'alice@acme.test', name: 'Alice', groups: ['sales'] });
       const { browser } = await signInWithSso('alice');
       expect(await sessionUser(browser)).toMatchObject({ user: { role: 'member' } });
+      // Limits and access follow the new role and teams at once, not when the cache expires.
+      expect(await policies.standing(alice.id)).toMatchObject({
+        role: 'member',
+        teams: [{ name: 'Sales' }],
+      });
       expect(await teamsOf('alice@acme.test')).toEqual([
         { name: 'Sales', org_id: acme, role: 'member' },
       ]);

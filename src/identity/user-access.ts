@@ -25,7 +25,7 @@ export async function disableUser(scope: OrgScope, userId: string): Promise<bool
 }
 
 /** Drops the user's keys from every replica's cache, where they may sit with the old state. */
-async function forgetUserKeys(scope: OrgScope, userId: string): Promise<void> {
+export async function forgetUserKeys(scope: OrgScope, userId: string): Promise<void> {
   const keys = await scope
     .selectFrom('api_keys')
     .select('id')

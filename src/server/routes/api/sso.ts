@@ -19,6 +19,7 @@ import {
   type SsoFlowState,
 } from '../../../identity/oidc/sso-flow-state.js';
 import { getSsoClientSettings, listSsoProviders } from '../../../identity/oidc/sso-settings.js';
+import { forgetUserKeys } from '../../../identity/user-access.js';
 import { badRequest, isSalonError, notFound } from '../../../lib/errors.js';
 import { audit } from '../../audit.js';
 import type { ServerContext } from '../../context.js';
@@ -196,6 +197,14 @@ export function ssoRoutes(app: FastifyInstance, context: ServerContext): void {
     const identity = readSsoIdentity({ ...idClaims, ...userinfo }, settings.groupsClaim);
     request.ssoEmail = identity.email;
     const account = await resolveSsoAccount(db, flow.orgId, settings.groupMappings, identity);
+    // Teams and role come from the provider's groups: quotas, model access and the user's keys
+    // follow the new ones on every replica at once, as after an admin's change.
+    if (account.joinedTeams.length || account.leftTeams.length || account.previousRole) {
+      await context.governance.core.policies?.invalidate(flow.orgId);
+    }
+    if (account.previousRole && !account.created) {
+      await forgetUserKeys(new OrgScope(db, flow.orgId), account.user.id);
+    }
     await startSession(request, reply, context, account.user, 'sso');
     await audit(request, context, {
       actor: account.user,
