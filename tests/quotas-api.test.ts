@@ -225,6 +225,8 @@ describe.each(targets)('quotas and model access on $dialect', (target) => {
         await h.person(org),
       ];
       await h.team(org, 'Sales', [ada]); // joined first: Ada's primary team, on her ledger rows
+      // Joins in the same millisecond tie, and ties go by team id: make "first" unambiguous.
+      await new Promise((resolve) => setTimeout(resolve, 5));
       const research = await h.team(org, 'Research', [ada]);
       await h.setQuota(admin, { scope: 'team', subjectId: research.id, budgetTokens: 5 });
 
