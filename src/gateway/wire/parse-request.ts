@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { badRequest } from '../../lib/errors.js';
 import { parseBody } from '../../lib/parse-body.js';
+import { isForwardable } from './forwardable-body.js';
 import type {
   ChatRequest,
   CompletionRequest,
@@ -151,7 +152,8 @@ const forwardCommon = {
   stream: z.boolean().nullish(),
   stream_options: z.looseObject({ include_usage: z.boolean().optional() }).nullish(),
 };
-const forwardBodies = {
+/** The forward path's schemas by endpoint (exported for forwardable-body.ts's tests). */
+export const forwardBodies = {
   'chat/completions': z.looseObject({
     ...forwardCommon,
     messages: z
@@ -177,7 +179,7 @@ export function parseForwardBody(
   endpoint: Endpoint,
   body: unknown,
 ): Omit<ParsedRequest<never>, 'request'> & { body: Record<string, unknown> } {
-  const parsed = parseBody(forwardBodies[endpoint], body);
+  const parsed = isForwardable(endpoint, body) ? body : parseBody(forwardBodies[endpoint], body);
   return {
     model: parsed.model,
     stream: parsed.stream === true && endpoint !== 'embeddings',
