@@ -24,6 +24,9 @@ const probeSource = readFile(new URL('./probe.js', import.meta.url), 'utf8');
 // reloads the conversation (every message of it) and the conversation list.
 const settleAfterReplyMs = 1000;
 
+// What probe.js logs once the newest message has painted.
+const paintedMessage = 'salon-bench: newest message painted';
+
 // The light trace: scheduler tasks (with CPU time) and marks, which barely slow the page.
 const taskCategories = ['toplevel', 'blink.user_timing'];
 
@@ -130,7 +133,7 @@ export async function measureVisit(
   try {
     const [name, value] = server.owner.headers.cookie.split('=') as [string, string];
     await context.addCookies([{ name, value, url: server.url, httpOnly: true, sameSite: 'Lax' }]);
-    const config = { newestMessageId: conversation.newestMessageId };
+    const config = { newestMessageId: conversation.newestMessageId, paintedMessage };
     await context.addInitScript({
       content: `window.__salonBenchConfig = ${JSON.stringify(config)};\n${await probeSource}`,
     });
@@ -216,17 +219,15 @@ async function measureLoad(
   conversation: SeededConversation,
 ): Promise<LoadSummary> {
   const conversationPath = `/api/conversations/${encodeURIComponent(conversation.id)}`;
+  // Nothing of Playwright's runs in the page until then (see probe.js).
+  const painted = page.waitForEvent('console', {
+    predicate: (message) => message.text() === paintedMessage,
+    timeout: 60_000,
+  });
   await page.goto(new URL(`/c/${encodeURIComponent(conversation.id)}`, server.url).href, {
     waitUntil: 'commit',
   });
-  await page.waitForFunction(
-    () => {
-      const state = (globalThis as ProbeWindow).__salonBench;
-      return state !== undefined && state.elementPaints.length > 0 && state.newestFrameAt !== null;
-    },
-    undefined,
-    { timeout: 60_000, polling: 50 },
-  );
+  await painted;
   return page.evaluate(
     (path) => (globalThis as ProbeWindow).__salonBench!.loadSummary(path),
     conversationPath,
