@@ -15,7 +15,7 @@ import { createUser } from '../src/identity/users.js';
 import { buildApp } from '../src/server/app.js';
 import { openRuntime } from '../src/server/runtime.js';
 import type { UsageEventsTable } from '../src/store/database.js';
-import { startFakeOpenAI, type FakeUpstream } from './helpers/fake-openai.js';
+import { startFakeOpenAI, type FakeBehaviour, type FakeUpstream } from './helpers/fake-openai.js';
 import { hasRedis, redisTestUrl } from './helpers/redis.js';
 import { storeTargets, type TestDatabase } from './helpers/stores.js';
 
@@ -41,6 +41,7 @@ models:
   - { name: chat, targets: [{ provider: up, model: up-model, price: { input: ${price.input}, output: ${price.output} } }] }
   - { name: other, targets: [{ provider: up, model: other-model }] }
   - { name: broken, targets: [{ provider: down, model: down-model }] }
+  - { name: story, targets: [{ provider: up, model: story-model, price: { input: ${price.input}, output: ${price.output} } }] }
 router:
   retries: 0
 `;
@@ -118,7 +119,17 @@ describe.each(targets)('gateway limits on $dialect', (target) => {
   let userId: string;
 
   beforeAll(async () => {
-    upstream = await startFakeOpenAI([{ kind: 'reply', text: 'Bonjour, ça va ?', chunks: 4 }]);
+    const greeting: FakeBehaviour = { kind: 'reply', text: 'Bonjour, ça va ?', chunks: 4 };
+    // `story` streams 500 chunks over ~5 s: its client can leave in the middle.
+    const story: FakeBehaviour = {
+      kind: 'reply',
+      text: 'word '.repeat(500),
+      chunks: 500,
+      chunkDelayMs: 10,
+    };
+    upstream = await startFakeOpenAI([
+      { kind: 'respond', to: (body) => (body.model === 'story-model' ? story : greeting) },
+    ]);
     broken = await startFakeOpenAI([{ kind: 'status', status: 500, message: 'upstream broke' }]);
     database = await target.createDatabase();
     salon = await startInstance(database, salonYaml(upstream, broken));
@@ -194,6 +205,32 @@ describe.each(targets)('gateway limits on $dialect', (target) => {
     expect(streamedRow.ttft_ms!).toBeLessThanOrEqual(streamedRow.latency_ms);
     expect(rows[4]).toMatchObject({ status: failed.status, error_code: failed.code });
     expect(failed.status).toBeGreaterThanOrEqual(500);
+  });
+
+  it('meters a stream whose client left with the chunks it was sent, the upstream’s usage never coming', async () => {
+    const { key, record } = await newKey();
+    const controller = new AbortController();
+    const stream = await client(salon, key).chat.completions.create(
+      { model: 'story', messages: [{ role: 'user', content: 'Tell me a story' }], stream: true },
+      { signal: controller.signal },
+    );
+    let seen = 0;
+    try {
+      for await (const chunk of stream) {
+        if (chunk.choices[0]?.delta.content && ++seen === 3) controller.abort();
+      }
+    } catch (error) {
+      expect((error as Error).name).toMatch(/Abort/);
+    }
+    expect(seen).toBe(3);
+    const [row] = await ledgerRows(record.id, 1);
+    // The upstream was cut off before its usage chunk: a token per chunk it had streamed (at
+    // least the 3 the client read, and far from the 500 it would have), no prompt tokens known.
+    expect(row).toMatchObject({ status: 200, error_code: 'client_closed', prompt_tokens: 0 });
+    expect(row!.completion_tokens).toBeGreaterThanOrEqual(3);
+    expect(row!.completion_tokens).toBeLessThan(100);
+    // Priced, so a budget counts it: leaving early is no way around a key's budget.
+    expect(row!.cost_usd).toBeCloseTo((row!.completion_tokens * price.output) / 1e6, 12);
   });
 
   it('answers the request past the key’s rate with 429 and Retry-After, in OpenAI’s shape', async () => {

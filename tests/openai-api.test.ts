@@ -247,15 +247,18 @@ describe.runIf(run)('OpenAI-compatible API on the embedded engine', () => {
     expect(typeof value.admin).toBe('boolean');
   });
 
-  it('frees the sequence when a client aborts mid-stream', async () => {
+  it('stops the engine at once when a client leaves mid-stream, meters its tokens and frees its sequence', async () => {
     const sequences = 4;
+    const maxTokens = 2_000;
+    const { key: leaverKey, record } = await createApiKey(runtime.store.db, { name: 'leaver' });
+    const leaver = new OpenAI({ baseURL, apiKey: leaverKey, maxRetries: 0 });
     // Abort more streams than there are sequences: leaked sequences would block what follows.
     for (let round = 0; round < 2; round++) {
       await Promise.all(
         Array.from({ length: sequences }, async () => {
           const controller = new AbortController();
-          const stream = await client.chat.completions.create(
-            { model: 'small', messages, max_tokens: 30_000, stream: true },
+          const stream = await leaver.chat.completions.create(
+            { model: 'small', messages, max_tokens: maxTokens, stream: true },
             { signal: controller.signal },
           );
           let seen = 0;
@@ -269,7 +272,7 @@ describe.runIf(run)('OpenAI-compatible API on the embedded engine', () => {
     }
     const after = await Promise.all(
       Array.from({ length: sequences }, () =>
-        client.chat.completions.create({ model: 'small', messages, max_tokens: 4 }),
+        leaver.chat.completions.create({ model: 'small', messages, max_tokens: 4 }),
       ),
     );
     for (const completion of after) expect(completion.usage!.completion_tokens).toBe(4);
@@ -280,6 +283,23 @@ describe.runIf(run)('OpenAI-compatible API on the embedded engine', () => {
         `salon_generations_total{model="small",finish_reason="abort"} ${2 * sequences}`,
       );
     });
+    // Each left stream is metered, once its generation has ended, with all the engine
+    // generated: some tokens, and far fewer than allowed, i.e. the engine stopped soon after
+    // its client left rather than running on to max_tokens.
+    const left = () =>
+      runtime.store.db
+        .selectFrom('usage_events')
+        .select(['prompt_tokens', 'completion_tokens', 'status'])
+        .where('api_key_id', '=', record.id)
+        .where('error_code', '=', 'client_closed')
+        .execute();
+    await expect.poll(async () => (await left()).length).toBe(2 * sequences);
+    for (const row of await left()) {
+      expect(row.status).toBe(200);
+      expect(row.prompt_tokens).toBe(after[0]!.usage!.prompt_tokens);
+      expect(row.completion_tokens).toBeGreaterThan(0);
+      expect(row.completion_tokens).toBeLessThan(200);
+    }
   });
 
   it('continues a raw prompt on /v1/completions without a chat template', async () => {

@@ -57,7 +57,7 @@ export function forwardRoute(
       report.answered(usage, { firstTokenAt });
       return reply.type('application/json; charset=utf-8').send(forwarded.response.text);
     }
-    return streamChunks(reply, forwarded, meter, report, limits.streamStallMs);
+    return streamChunks(reply, forwarded, meter, report, limits.streamStallMs, signal);
   });
 }
 
@@ -80,6 +80,7 @@ async function streamChunks(
   meter: Meter,
   report: UsageReport,
   stallMs: number,
+  cancel: Canceller,
 ) {
   if (forwarded.response.kind !== 'stream') return;
   const response = startSseResponse(reply);
@@ -87,26 +88,43 @@ async function streamChunks(
   let finishReason: string | undefined;
   let usage: Usage | undefined;
   let failure: unknown;
+  let contentChunks = 0;
+  let clientLeft = false;
   try {
     for await (const chunk of forwarded.response.chunks) {
-      if (chunk.content) meter.firstToken();
       if (chunk.usage) usage = chunk.usage;
+      if (chunk.content) contentChunks++;
+      // Once the client has left, the rest is read and not written, for the final usage: what
+      // was generated is metered (else leaving early would get around a token budget). The
+      // engine sees the cancel at its next token, so this ends at once.
+      if (clientLeft) continue;
+      if (chunk.content) meter.firstToken();
       if (chunk.finishReason) finishReason = chunk.finishReason;
       // Waits while the socket is full: a slow reader is not buffered without end, and one that
       // stops reading is dropped after `stallMs` (which aborts the generation).
       const waiting = chunk.frame ? batch.push(chunk.frame) : undefined;
       if (waiting) await waiting;
-      if (response.destroyed) break;
+      if (response.destroyed) {
+        clientLeft = true;
+        // The response's 'close' cancels too, but after a stall drop it is still a tick away.
+        cancel.abort();
+      }
     }
     if (!response.destroyed) batch.end(doneFrame);
   } catch (error) {
-    finishReason = 'error';
-    failure = error;
-    if (!response.destroyed) batch.end(`data: ${JSON.stringify(errorBody(error))}\n\n`);
-    if (!isSalonError(error)) reply.log.error({ err: error }, 'stream failed');
+    // Once the client has left, an upstream's stream ends in an error of the cancel's making.
+    if (!response.destroyed) {
+      finishReason = 'error';
+      failure = error;
+      batch.end(`data: ${JSON.stringify(errorBody(error))}\n\n`);
+      if (!isSalonError(error)) reply.log.error({ err: error }, 'stream failed');
+    }
   } finally {
     batch.dispose();
     const clientGone = response.destroyed && !response.writableFinished;
+    // An upstream cut off by the cancel never sends its usage: count what it streamed, a token
+    // per content chunk as OpenAI-style APIs stream (its prompt's tokens are not known here).
+    if (clientGone && !usage) usage = { promptTokens: 0, completionTokens: contentChunks };
     // A client that left before the finish chunk ended the generation: an abort, not a stop.
     meter.finish(finishReason ?? (clientGone ? 'abort' : 'stop'), usage);
     report.answered(usage, { firstTokenAt: meter.firstTokenAt, error: failure, clientGone });
