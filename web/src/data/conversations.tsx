@@ -11,6 +11,7 @@ import {
 } from 'react';
 import type { ReactNode } from 'react';
 import { api } from '../api/client.js';
+import { firstPaintShown } from '../lib/first-paint.js';
 import type { Conversation, Folder } from '../api/types.js';
 
 /** Fields of a conversation the user can change. */
@@ -81,9 +82,8 @@ export function ConversationsProvider({ children }: { children: ReactNode }) {
     }
   }, []);
 
-  useEffect(() => {
-    void refresh();
-  }, [refresh]);
+  // The list waits for the first frame to be shown: the chat it would compete with comes first.
+  useEffect(() => firstPaintShown(() => void refresh()), [refresh]);
 
   const loadMore = useCallback(async () => {
     if (!cursor) return;

@@ -3,6 +3,7 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useState } from 'react';
 import type { ReactNode } from 'react';
 import { api } from '../api/client.js';
+import { firstPaintShown } from '../lib/first-paint.js';
 import type { ModelEntry } from '../api/types.js';
 
 interface ModelsValue {
@@ -23,9 +24,8 @@ export function ModelsProvider({ children }: { children: ReactNode }) {
     setModels(answer.models);
     setHint(answer.hint);
   }, []);
-  useEffect(() => {
-    refresh().catch(() => setModels([]));
-  }, [refresh]);
+  // Not before the first frame has been shown: a chat that opens paints without the list.
+  useEffect(() => firstPaintShown(() => void refresh().catch(() => setModels([]))), [refresh]);
   const value = useMemo(() => ({ models, hint, refresh }), [models, hint, refresh]);
   return <ModelsContext.Provider value={value}>{children}</ModelsContext.Provider>;
 }
