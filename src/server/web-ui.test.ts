@@ -9,12 +9,17 @@ import { builtWebRoot, webUi } from './web-ui.js';
 
 let root: string;
 let app: FastifyInstance;
+let endedDuringSend: boolean | undefined;
 
 async function buildApp(webRoot: string): Promise<FastifyInstance> {
   const instance = Fastify();
   installErrorHandler(instance, 1024);
   instance.get('/v1/models', async () => ({ object: 'list', data: [] }));
   instance.get('/healthz', async () => ({ status: 'ok' }));
+  instance.get('/v1/sent', (_request, reply) => {
+    reply.type('application/json').send('{}');
+    endedDuringSend = reply.raw.writableEnded;
+  });
   await webUi(instance, { root: webRoot });
   await instance.ready();
   return instance;
@@ -35,6 +40,14 @@ afterEach(async () => {
 });
 
 describe('webUi', () => {
+  it("adds no asynchronous step to other routes' answers: each is written within reply.send", async () => {
+    endedDuringSend = undefined;
+    const response = await app.inject('/v1/sent');
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['content-security-policy']).toBeUndefined();
+    expect(endedDuringSend).toBe(true);
+  });
+
   it('serves index.html at / with a strict CSP and safe headers', async () => {
     const response = await app.inject('/');
     expect(response.statusCode).toBe(200);

@@ -6,7 +6,7 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, onSendHookHandler } from 'fastify';
 import { preloadLinks } from './web-preloads.js';
 
 /** Options for webUi. */
@@ -57,11 +57,11 @@ export async function webUi(app: FastifyInstance, options: WebUiOptions): Promis
   // preCompressed: the .br/.gz twins written by scripts/precompress-web.mjs, when accepted.
   await app.register(fastifyStatic, { root, serve: false, preCompressed: true });
 
-  app.addHook('onSend', async (_request, reply, payload) => {
-    const type = reply.getHeader('content-type');
-    if (typeof type === 'string' && type.startsWith('text/html')) setHtmlHeaders(reply);
-    return payload;
-  });
+  // On the app, so that any HTML answer gets these headers; Fastify passes an app's hooks down to
+  // the scopes registered before, so it runs for every answer, each /v1 one included. A callback
+  // hook, not an async one: an async hook puts a promise and a turn of the microtask queue
+  // between `reply.send` and the write (bench/gateway).
+  app.addHook('onSend', addHtmlHeaders);
 
   app.get('/*', async (request, reply) => {
     const pathname = decodePath(request.url.split('?')[0] ?? '/');
@@ -91,6 +91,13 @@ export async function webUi(app: FastifyInstance, options: WebUiOptions): Promis
     return reply.sendFile('index.html', { maxAge: 0, cacheControl: false });
   });
 }
+
+/** Adds the security headers of an HTML page to an answer that is one. */
+const addHtmlHeaders: onSendHookHandler = (_request, reply, payload, done) => {
+  const type = reply.getHeader('content-type');
+  if (typeof type === 'string' && type.startsWith('text/html')) setHtmlHeaders(reply);
+  done(null, payload);
+};
 
 function setHtmlHeaders(reply: FastifyReply): void {
   reply.header('content-security-policy', contentSecurityPolicy);
