@@ -91,7 +91,11 @@ export const MarkdownView = memo(function MarkdownView({
       ? undefined
       : readLightMarkdown(source, { mathAsSource: wantsMath });
   // The full parser is for what the light reader cannot read, and for math once KaTeX is here.
-  const full = useFullReader(!paragraphs && hit === undefined && (!light || math !== undefined));
+  // A streaming reply loads it too: text being written passes through forms only it reads (an
+  // unclosed fence, half a table), which would otherwise show as written for a moment.
+  const full = useFullReader(
+    !final || (!paragraphs && hit === undefined && (!light || math !== undefined)),
+  );
   let body: ReactNode;
   if (paragraphs) body = paragraphs.map((paragraph, index) => <p key={index}>{paragraph}</p>);
   else if (hit !== undefined) body = hit;
