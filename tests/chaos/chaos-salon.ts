@@ -6,11 +6,11 @@ import path from 'node:path';
 import { expect, onTestFailed } from 'vitest';
 import type { Store } from '../../src/store/create-database.js';
 import { startFakeOpenAI, type FakeBehaviour, type FakeUpstream } from '../helpers/fake-openai.js';
-import { hasPostgres } from '../helpers/postgres.js';
+import { createTestSchema, hasPostgres } from '../helpers/postgres.js';
 import { startRedisServer, hasRedisServer, type RedisServer } from '../helpers/redis-server.js';
 import { openReplicaSet, type Replica, type ReplicaSet } from '../helpers/replicas.js';
 import { chatAndTitlesYaml, signInOwner, type SalonSession } from '../helpers/salon-session.js';
-import type { TestDatabase } from '../helpers/stores.js';
+import { testDatabase, type TestDatabase } from '../helpers/stores.js';
 
 /** Whether the fault suite can run here (PostgreSQL reachable, `redis-server` installed). */
 export async function canRunFaultSuite(scenario: string): Promise<boolean> {
@@ -30,11 +30,12 @@ export interface ChaosSalon {
 }
 
 /**
- * Starts `replicas` replicas (2) on `database` with salon.yaml made of `yaml` lines; registers
- * what to undo with `cleanup` (replicas first, then Redis and the database).
+ * Starts `replicas` replicas (2) on `database` (by default a fresh schema of the test PostgreSQL)
+ * with salon.yaml made of `yaml` lines; registers what to undo with `cleanup` (replicas first,
+ * then Redis and the database).
  */
 export async function startChaosSalon(options: {
-  database: TestDatabase;
+  database?: TestDatabase;
   yaml: string[];
   env?: Record<string, string>;
   replicas?: number;
@@ -42,8 +43,9 @@ export async function startChaosSalon(options: {
 }): Promise<ChaosSalon> {
   const redis = await startRedisServer();
   options.cleanup(() => redis.close());
+  const database = options.database ?? (await freshTestSchema());
   const set = await openReplicaSet({
-    database: options.database,
+    database,
     redisUrl: redis.url,
     env: options.env,
     writeConfig: (dataDir) => {
@@ -73,6 +75,11 @@ export async function startChaosSalon(options: {
     apiKey: key.stdout.trim(),
     store: await set.store(),
   };
+}
+
+async function freshTestSchema(): Promise<TestDatabase> {
+  const schema = await createTestSchema();
+  return testDatabase({ databaseUrl: schema.url, dataDir: '/nonexistent' }, schema.drop);
 }
 
 /**

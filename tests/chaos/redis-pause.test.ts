@@ -6,10 +6,8 @@
 // when one of its appends waited past the bus's 10 s), and every follower saw exactly the text of
 // the reply's row, each event once, ending with the row's outcome.
 import { afterAll, describe, expect, it } from 'vitest';
-import { createTestSchema } from '../helpers/postgres.js';
 import type { RedisServer } from '../helpers/redis-server.js';
 import { storyOf } from '../helpers/salon-session.js';
-import { testDatabase } from '../helpers/stores.js';
 import {
   canRunFaultSuite,
   cleanupList,
@@ -69,9 +67,7 @@ describe.runIf(runnable)('fault suite: Redis paused for 10 s', () => {
       [{ kind: 'reply', text: story, chunks: 60, chunkDelayMs: 100 }],
       cleanup.add,
     );
-    const schema = await createTestSchema();
     const salon = await startChaosSalon({
-      database: testDatabase({ databaseUrl: schema.url, dataDir: '/nonexistent' }, schema.drop),
       yaml: [
         ...upstreams.yaml,
         // Limits that need Redis, to show they go through while it does not answer.

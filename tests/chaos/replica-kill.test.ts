@@ -6,9 +6,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { abandonedRunMessage } from '../../src/chat/run-leases.js';
 import { storyOf } from '../helpers/salon-session.js';
-import { createTestSchema } from '../helpers/postgres.js';
 import type { Replica } from '../helpers/replicas.js';
-import { testDatabase } from '../helpers/stores.js';
 import {
   canRunFaultSuite,
   cleanupList,
@@ -39,9 +37,7 @@ describe.runIf(runnable)('fault suite: a replica killed mid-reply', () => {
       [{ kind: 'reply', text: story, chunks: 80, chunkDelayMs: 100 }],
       cleanup.add,
     );
-    const schema = await createTestSchema();
     const salon = await startChaosSalon({
-      database: testDatabase({ databaseUrl: schema.url, dataDir: '/nonexistent' }, schema.drop),
       yaml: upstreams.yaml,
       env: { SALON_RUN_HEARTBEAT: String(heartbeatSeconds) },
       cleanup: cleanup.add,

@@ -7,9 +7,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseSse } from '../../src/lib/sse.js';
 import { startFakeOpenAI } from '../helpers/fake-openai.js';
-import { createTestSchema } from '../helpers/postgres.js';
 import { storyOf } from '../helpers/salon-session.js';
-import { testDatabase } from '../helpers/stores.js';
 import { canRunFaultSuite, cleanupList, startChaosSalon } from './chaos-salon.js';
 import { printFigures } from './figures.js';
 import {
@@ -90,9 +88,7 @@ describe.runIf(runnable)('fault suite: upstreams that stall, reset and answer 50
     const backup = await startFakeOpenAI([{ kind: 'reply', text: fallbackAnswer }]);
     const titles = await startFakeOpenAI([{ kind: 'reply', text: 'A title' }]);
     for (const fake of [stalls, resets, down, backup, titles]) cleanup.add(() => fake.close());
-    const schema = await createTestSchema();
     const salon = await startChaosSalon({
-      database: testDatabase({ databaseUrl: schema.url, dataDir: '/nonexistent' }, schema.drop),
       yaml: [
         'providers:',
         `  stalls: { type: openai, base_url: "${stalls.url}", timeouts: { idle: ${idleSeconds} } }`,
