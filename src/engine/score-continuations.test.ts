@@ -68,6 +68,32 @@ describe.skipIf(!modelFile)('scoreContinuations on the tiny model', () => {
     );
   });
 
+  it('reads scores among the continuations as the exact ones log-softmaxed over them', async () => {
+    const exact = await model.scoreContinuations(prompt, letters, { fullDistribution: true });
+    const top = Math.max(...exact.map((score) => score.logprob));
+    const logTotal = top + Math.log(exact.reduce((sum, s) => sum + Math.exp(s.logprob - top), 0));
+    for (const reusePrefix of [false, true]) {
+      const among = await model.scoreContinuations(prompt, letters, {
+        amongContinuations: true,
+        reusePrefix,
+      });
+      among.forEach((score, index) => {
+        expect(score.logprob).toBeCloseTo(exact[index]!.logprob - logTotal, 4);
+        expect(score.greedy).toBe(exact[index]!.greedy);
+      });
+    }
+    // With the model's own favourite among the candidates, its greedy flag is read too.
+    let generated = '';
+    for await (const event of model.complete(prompt, { temperature: 0, maxTokens: 1 })) {
+      if (event.type === 'text-delta') generated += event.text;
+    }
+    const mixed = [generated, ' A', ' B'];
+    const exactMixed = await model.scoreContinuations(prompt, mixed, { fullDistribution: true });
+    const amongMixed = await model.scoreContinuations(prompt, mixed, { amongContinuations: true });
+    expect(amongMixed.map((score) => score.greedy)).toEqual(exactMixed.map((s) => s.greedy));
+    expect(amongMixed[0]!.greedy).toBe(true);
+  });
+
   it('sums the log-probabilities of a continuation of several tokens', async () => {
     const [both] = await model.scoreContinuations(prompt, [' A. Femur']);
     const [first] = await model.scoreContinuations(prompt, [' A']);

@@ -82,28 +82,48 @@ interface LastDistribution {
 /** Builds a TokenBias adding `logit` to each of `tokens` (node-llama-cpp loads lazily). */
 export type BiasFor = (tokens: readonly Token[], logit: number) => TokenBias;
 
+/** How `scoreOnSequence` reads the scores. */
+export interface ReadingOptions {
+  /** Read every continuation from the whole next-token distribution (slow; for checks). */
+  fullDistribution?: boolean;
+  /** Scores relative to each other only: see `ScoreOptions.amongContinuations`. */
+  amongContinuations?: boolean;
+}
+
 /**
  * Scores each continuation on a sequence the caller holds. Continuations sharing a context
  * (all four MMLU letters) cost one evaluation of the prompt's uncached part. Single-token ones
- * are read through `shortReadout` unless `fullDistribution`; the others (and any the short
- * readout cannot place) from the whole next-token distribution.
+ * are read through a short readout (`relativeReadout` or `shortReadout`) unless
+ * `fullDistribution`; the others (and any a short readout cannot place) from the whole
+ * next-token distribution.
  */
 export async function scoreOnSequence(
   sequence: LlamaContextSequence,
   items: readonly TokenizedContinuation[],
   biasFor: BiasFor,
-  fullDistribution = false,
+  options: ReadingOptions = {},
 ): Promise<ContinuationScore[]> {
   const context = items[0]?.context;
   if (
-    !fullDistribution &&
+    !options.fullDistribution &&
     context &&
     items.every((item) => item.tokens.length === 1 && sameTokens(item.context, context))
   ) {
     const tokens = items.map((item) => item.tokens[0]!);
-    const short = await shortReadout(sequence, context, tokens, biasFor);
+    const short = options.amongContinuations
+      ? await relativeReadout(sequence, context, tokens, biasFor)
+      : await shortReadout(sequence, context, tokens, biasFor);
     if (short) return short;
   }
+  const scores = await scoreFromDistributions(sequence, items);
+  return options.amongContinuations ? amongThemselves(scores) : scores;
+}
+
+/** Each continuation read from the whole next-token distributions of its positions. */
+async function scoreFromDistributions(
+  sequence: LlamaContextSequence,
+  items: readonly TokenizedContinuation[],
+): Promise<ContinuationScore[]> {
   const scores: ContinuationScore[] = [];
   let last: LastDistribution | undefined;
   for (const item of items) {
@@ -129,13 +149,64 @@ export async function scoreOnSequence(
 const readoutBias = 30;
 /** Room for the biased continuations and the model's own most likely token. */
 const readoutTopK = 8;
+/** Softmax over the `readoutTopK` most likely tokens (after the bias), nothing else. */
+const readoutSampling = { temperature: 1, topK: readoutTopK, topP: 1, minP: 0 };
+
+/**
+ * Log-probabilities of single tokens relative to each other after `context`, in one
+ * evaluation: the candidates' logits raised by `readoutBias`, softmax over the top
+ * `readoutTopK`: p'(x) = exp(l_x + b) / Z' for each candidate x, so that
+ * log(p'(x) / Σ p'(c)) = l_x − log Σ exp(l_c) exactly, whatever the vocabulary's Z.
+ * A candidate is greedy when its logit is the highest listed: the list holds the most likely
+ * tokens that are not candidates, so it holds the model's own first choice.
+ * Undefined when a candidate is not listed.
+ */
+async function relativeReadout(
+  sequence: LlamaContextSequence,
+  context: Token[],
+  candidates: readonly Token[],
+  biasFor: BiasFor,
+): Promise<ContinuationScore[] | undefined> {
+  const tokenBias = biasFor(candidates, readoutBias);
+  const listed = (
+    await evaluateLast(sequence, context, {
+      probabilities: true,
+      options: { ...readoutSampling, tokenBias },
+    })
+  )?.probabilities;
+  if (!listed) return undefined;
+  const weights = candidates.map((token) => listed.get(token) ?? 0);
+  if (weights.some((weight) => !(weight > 0))) return undefined;
+  const total = weights.reduce((sum, weight) => sum + weight, 0);
+  let highest = -Infinity;
+  for (const [token, probability] of listed) {
+    const logit = Math.log(probability) - (candidates.includes(token) ? readoutBias : 0);
+    highest = Math.max(highest, logit);
+  }
+  return weights.map((weight) => ({
+    logprob: Math.max(minLogprob, Math.log(weight / total)),
+    tokens: 1,
+    greedy: Math.log(weight) - readoutBias >= highest,
+  }));
+}
+
+/** Scores made relative to each other: log-softmax over the continuations' log-probabilities. */
+function amongThemselves(scores: ContinuationScore[]): ContinuationScore[] {
+  const top = Math.max(...scores.map((score) => score.logprob));
+  const logTotal = top + Math.log(scores.reduce((sum, s) => sum + Math.exp(s.logprob - top), 0));
+  return scores.map((score) => ({
+    ...score,
+    logprob: Math.max(minLogprob, score.logprob - logTotal),
+  }));
+}
 
 /**
  * Exact log-probabilities of single tokens after `context` without copying the whole
  * vocabulary's distribution out of llama.cpp (~20–50 ms a time on a 32k vocabulary; it would
  * dwarf the evaluation of a question once the shots are cached). Two readings of the last
  * position:
- *   1. greedy, with `confidence`: the most likely token g and its probability P(g);
+ *   1. greedy, with `confidence`: the most likely token g and its probability P(g) (which
+ *      costs node-llama-cpp a sort of the vocabulary, ~2.5 ms on the tiny model);
  *   2. the same logits with the candidates' raised by `readoutBias`, softmax over the top
  *      `readoutTopK`: p'(x) = exp(l_x + b_x) / Z' for every token x listed.
  * Then P(x) = P(g) · p'(x) / p'(g) · exp(b_g − b_x): Z' and the full Z cancel out.
@@ -148,24 +219,14 @@ async function shortReadout(
   candidates: readonly Token[],
   biasFor: BiasFor,
 ): Promise<ContinuationScore[] | undefined> {
-  const last = context.length - 1;
-  const keep = Math.min(sequence.compareContextTokens(context).firstDifferentIndex, last);
-  if (keep < sequence.nextTokenIndex) {
-    await sequence.eraseContextTokenRanges([{ start: keep, end: sequence.nextTokenIndex }]);
-  }
-  const greedyInput = context
-    .slice(keep)
-    .map((token, index): ControlledEvaluateInputItem =>
-      keep + index === last ? [token, { generateNext: { token: true, confidence: true } }] : token,
-    );
-  const greedy = (await sequence.controlledEvaluate(greedyInput)).at(-1)?.next;
-  await sequence.eraseContextTokenRanges([{ start: last, end: sequence.nextTokenIndex }]);
-  const options = { temperature: 1, topK: readoutTopK, topP: 1, minP: 0 };
+  const greedy = await evaluateLast(sequence, context, { token: true, confidence: true });
   const tokenBias = biasFor(candidates, readoutBias);
-  const [biased] = await sequence.controlledEvaluate([
-    [context[last]!, { generateNext: { probabilities: true, options: { ...options, tokenBias } } }],
-  ]);
-  const listed = biased?.next.probabilities;
+  const listed = (
+    await evaluateLast(sequence, context, {
+      probabilities: true,
+      options: { ...readoutSampling, tokenBias },
+    })
+  )?.probabilities;
   const greedyToken = greedy?.token;
   if (greedyToken == null || !greedy?.confidence || !listed) return undefined;
   const greedyListed = listed.get(greedyToken);
@@ -188,6 +249,32 @@ async function shortReadout(
     });
   }
   return scores;
+}
+
+type GenerateNext = NonNullable<
+  NonNullable<Extract<ControlledEvaluateInputItem, unknown[]>[1]>['generateNext']
+>;
+
+/**
+ * Evaluates `context` on the sequence, reusing what it holds of it except the last token (a
+ * cached token carries no logits), and reads the next token after it as `generateNext` asks.
+ */
+async function evaluateLast(
+  sequence: LlamaContextSequence,
+  context: Token[],
+  generateNext: GenerateNext,
+) {
+  const last = context.length - 1;
+  const keep = Math.min(sequence.compareContextTokens(context).firstDifferentIndex, last);
+  if (keep < sequence.nextTokenIndex) {
+    await sequence.eraseContextTokenRanges([{ start: keep, end: sequence.nextTokenIndex }]);
+  }
+  const input = context
+    .slice(keep)
+    .map((token, index): ControlledEvaluateInputItem =>
+      keep + index === last ? [token, { generateNext }] : token,
+    );
+  return (await sequence.controlledEvaluate(input)).at(-1)?.next;
 }
 
 /** Evaluates `whole` up to `to` (reusing the cached prefix) and returns distributions from `from`. */

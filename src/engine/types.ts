@@ -87,6 +87,14 @@ export interface ScoreOptions {
    * vocabulary); by default single-token ones come from a short exact readout.
    */
   fullDistribution?: boolean;
+  /**
+   * Only how the continuations compare matters (choosing among them): each score is the
+   * continuation's log-probability given that one of them follows, i.e. a log-softmax over
+   * the continuations, which orders them as the plain log-probabilities do. Single tokens are
+   * then read in one evaluation, without normalizing over the vocabulary (which costs
+   * node-llama-cpp a second evaluation and a sort of the vocabulary).
+   */
+  amongContinuations?: boolean;
   signal?: AbortSignal;
 }
 

@@ -59,6 +59,9 @@ export function engineScorer(
         prompt: prompt.text,
         prefixLength: prompt.prefixLength,
         continuations: answerContinuations,
+        // The letter is chosen by comparing the four: their log-probabilities given that one
+        // of them follows order them as the plain ones do, at half the engine's work.
+        amongContinuations: true,
         reusePrefix: options.reusePrefix,
         signal,
       });

@@ -67,6 +67,7 @@ export class LlamaProvider implements Provider {
     return model.scoreContinuations(request.prompt, request.continuations, {
       reusePrefix: request.reusePrefix,
       prefixLength: request.prefixLength,
+      amongContinuations: request.amongContinuations,
       signal: request.signal,
     });
   }

@@ -58,6 +58,8 @@ export interface ScoreRequest {
   reusePrefix?: boolean;
   /** The prompt's first N characters are shared by other prompts: tokenized once. */
   prefixLength?: number;
+  /** Log-probabilities given that one of the continuations follows (see the engine's). */
+  amongContinuations?: boolean;
   signal?: AbortSignal;
 }
 
