@@ -152,7 +152,10 @@ class LlamaEngineModel implements EngineModel {
         for (const token of tokens) bias.set(token, { logit });
         return bias;
       };
-      return await scoreOnSequence(sequence, items, biasFor, options.fullDistribution);
+      return await scoreOnSequence(sequence, items, biasFor, {
+        fullDistribution: options.fullDistribution,
+        amongContinuations: options.amongContinuations,
+      });
     } catch (error) {
       failed = true;
       throw error;
