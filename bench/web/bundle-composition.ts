@@ -41,8 +41,13 @@ export async function chunkComposition(mapsDir: string, file: string): Promise<C
   const chunk = path.join(mapsDir, file);
   const [code, mapText] = await Promise.all([
     readFile(chunk, 'utf8'),
-    readFile(`${chunk}.map`, 'utf8'),
+    // The bundler's own runtime chunk (rolldown-runtime-*.js) comes without a map.
+    readFile(`${chunk}.map`, 'utf8').catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') return undefined;
+      throw error;
+    }),
   ]);
+  if (mapText === undefined) return [{ name: '(bundler)', bytes: Buffer.byteLength(code) }];
   const map = JSON.parse(mapText) as { sources: string[]; mappings: string };
   const lines = code.split('\n');
   const totals = new Map<string, number>();
