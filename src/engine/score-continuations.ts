@@ -167,13 +167,7 @@ async function relativeReadout(
   candidates: readonly Token[],
   biasFor: BiasFor,
 ): Promise<ContinuationScore[] | undefined> {
-  const tokenBias = biasFor(candidates, readoutBias);
-  const listed = (
-    await evaluateLast(sequence, context, {
-      probabilities: true,
-      options: { ...readoutSampling, tokenBias },
-    })
-  )?.probabilities;
+  const listed = await biasedList(sequence, context, candidates, biasFor);
   if (!listed) return undefined;
   const weights = candidates.map((token) => listed.get(token) ?? 0);
   if (weights.some((weight) => !(weight > 0))) return undefined;
@@ -188,6 +182,21 @@ async function relativeReadout(
     tokens: 1,
     greedy: Math.log(weight) - readoutBias >= highest,
   }));
+}
+
+/** The top `readoutTopK` tokens after `context` with the candidates' logits raised. */
+async function biasedList(
+  sequence: LlamaContextSequence,
+  context: Token[],
+  candidates: readonly Token[],
+  biasFor: BiasFor,
+): Promise<Map<Token, number> | undefined> {
+  const tokenBias = biasFor(candidates, readoutBias);
+  const next = await evaluateLast(sequence, context, {
+    probabilities: true,
+    options: { ...readoutSampling, tokenBias },
+  });
+  return next?.probabilities;
 }
 
 /** Scores made relative to each other: log-softmax over the continuations' log-probabilities. */
@@ -220,13 +229,7 @@ async function shortReadout(
   biasFor: BiasFor,
 ): Promise<ContinuationScore[] | undefined> {
   const greedy = await evaluateLast(sequence, context, { token: true, confidence: true });
-  const tokenBias = biasFor(candidates, readoutBias);
-  const listed = (
-    await evaluateLast(sequence, context, {
-      probabilities: true,
-      options: { ...readoutSampling, tokenBias },
-    })
-  )?.probabilities;
+  const listed = await biasedList(sequence, context, candidates, biasFor);
   const greedyToken = greedy?.token;
   if (greedyToken == null || !greedy?.confidence || !listed) return undefined;
   const greedyListed = listed.get(greedyToken);
