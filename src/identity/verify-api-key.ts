@@ -68,8 +68,12 @@ function isUsable(key: VerifiedApiKey, now: Date): boolean {
   return !key.user?.disabledAt;
 }
 
+/** True when the key's `last_used_at` is older than the interval (or unset). */
+function touchDue(key: VerifiedApiKey, now: Date): boolean {
+  return !key.lastUsedAt || now.getTime() - Date.parse(key.lastUsedAt) >= touchIntervalMs;
+}
+
 async function touch(db: Kysely<Database>, key: VerifiedApiKey, now: Date): Promise<void> {
-  if (key.lastUsedAt && now.getTime() - Date.parse(key.lastUsedAt) < touchIntervalMs) return;
   const stamp = toTimestamp(now);
   const stale = toTimestamp(new Date(now.getTime() - touchIntervalMs));
   key.lastUsedAt = stamp;
@@ -109,6 +113,7 @@ export async function verifyApiKey(
     cache.set(keyHash, verified, generation, now.getTime());
   }
   if (!isUsable(verified, now)) return undefined;
-  await touch(db, verified, now);
+  // Checked here rather than in `touch`: most requests need no write, nor a promise for one.
+  if (touchDue(verified, now)) await touch(db, verified, now);
   return verified;
 }
