@@ -368,7 +368,9 @@ export class Gateway {
   ): Promise<{ target: string; price?: PriceConfig; value: T }> {
     const route = this.routes.get(model);
     if (!route) throw modelNotFound(model);
-    const groups = [...this.chain(route)].map((owner) => ({
+    // Without fallbacks the chain is the route alone: no generator and visited set per request.
+    const chain = route.fallbacks.length === 0 ? [route] : [...this.chain(route)];
+    const groups = chain.map((owner) => ({
       route: owner,
       targets: owner.targets,
       balance: owner.balance,

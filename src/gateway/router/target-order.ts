@@ -40,6 +40,9 @@ export function orderTargets<T extends { weight?: number }, L extends TargetLoad
   balance: Balance,
   random: () => number,
 ): Array<Candidate<T, L>> {
+  // Most models have one target: nothing to rank, so no arrays, sort or random draw per request
+  // (byLatency's self time was 0.6-1.7 µs a request in bench/gateway's profiles).
+  if (candidates.length < 2) return [...candidates];
   const ready = candidates.filter((candidate) => candidate.load.available);
   const waiting = candidates
     .filter((candidate) => !candidate.load.available)
