@@ -3,7 +3,9 @@
 // holding frames for a few milliseconds keeps one event per token on the wire while paying
 // for one write per batch. A frame waits only when another write went out less than
 // `flushDelayMs` ago, and only until that write is `flushDelayMs` old: the first frame, and
-// every frame of a slow stream (a hosted model's chunk every 50–100 ms), go out at once.
+// every frame of a slow stream (a hosted model's chunk every 50–100 ms), go out at the end of
+// the event loop's turn (`setImmediate`), with the frames that came in the same turn: an
+// upstream's read often brings several events, and a short stream then goes out in one write.
 import type { ServerResponse } from 'node:http';
 import { drainOrDrop } from './sse-response.js';
 
@@ -16,6 +18,7 @@ const flushSize = 16 * 1024;
 export class SseBatcher {
   private pending = '';
   private timer: NodeJS.Timeout | undefined;
+  private immediate: NodeJS.Immediate | undefined;
   private congested = false;
   /** When the last write went out (performance.now()). */
   private lastWriteAt = -Infinity;
@@ -46,14 +49,14 @@ export class SseBatcher {
   private queue(frame: string): void {
     this.pending += frame;
     const sinceWrite = performance.now() - this.lastWriteAt;
-    if (sinceWrite >= flushDelayMs || this.pending.length >= flushSize) this.flush();
+    if (this.pending.length >= flushSize) this.flush();
+    else if (sinceWrite >= flushDelayMs) this.immediate ??= setImmediate(() => this.flush());
     else this.timer ??= setTimeout(() => this.flush(), flushDelayMs - sinceWrite);
   }
 
   /** Writes what is pending now. */
   flush(): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
+    this.cancelScheduled();
     if (!this.pending || this.response.destroyed) return;
     this.congested = !this.response.write(this.pending);
     this.pending = '';
@@ -63,16 +66,21 @@ export class SseBatcher {
   /** Writes what is pending plus a last frame, and ends the response. */
   end(frame: string): void {
     this.pending += frame;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
+    this.cancelScheduled();
     if (!this.response.destroyed) this.response.end(this.pending);
     this.pending = '';
   }
 
   /** Drops anything pending (the client went away). */
   dispose(): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
+    this.cancelScheduled();
     this.pending = '';
+  }
+
+  private cancelScheduled(): void {
+    if (this.timer) clearTimeout(this.timer);
+    if (this.immediate) clearImmediate(this.immediate);
+    this.timer = undefined;
+    this.immediate = undefined;
   }
 }
