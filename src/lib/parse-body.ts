@@ -12,9 +12,20 @@ export function parseBody<T extends z.ZodType>(schema: T, body: unknown): z.infe
   if (result.success) return result.data;
   const issue = result.error.issues[0]!;
   const param = issue.path.map(String).join('.') || null;
+  // zod leaves the bad value out of its issues: read it from the body to tell a missing field
+  // from one of the wrong type (`"stream": "yes"` is not a missing `stream`).
   const message =
-    issue.code === 'invalid_type' && issue.input === undefined
+    issue.code === 'invalid_type' && valueAt(body, issue.path) === undefined
       ? `${param} is required`
       : `${param ? param + ': ' : ''}${issue.message}`;
   throw badRequest(message, param);
+}
+
+function valueAt(body: object, path: readonly PropertyKey[]): unknown {
+  let value: unknown = body;
+  for (const key of path) {
+    if (value === null || typeof value !== 'object') return undefined;
+    value = (value as Record<PropertyKey, unknown>)[key];
+  }
+  return value;
 }
